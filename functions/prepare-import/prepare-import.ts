@@ -1,0 +1,66 @@
+import { type AthenaQuery, buildAthenaQuery } from '../shared/catalog/athena-query.ts';
+import type { Catalog } from '../shared/catalog/catalog-types.ts';
+import { parseHour } from '../shared/hour.ts';
+
+/** What the import machine's `PrepareImport` state passes. */
+export interface PrepareImportRequest {
+  readonly table: string;
+  readonly hour: string;
+  /** Source id of the data (EMR step id), or null for a manual run. */
+  readonly source: string | null;
+  readonly force: boolean;
+}
+
+/** A succeeded import found in the ledger. */
+export interface LedgerSuccess {
+  readonly source: string | null;
+  readonly finishedAt: Date;
+  readonly rowsInserted: number;
+  readonly rowsUpdated: number;
+}
+
+/** The part of the ledger this step reads: narrow, so the step runs against PostgreSQL, PGlite or a test double. */
+export interface SucceededImportLookup {
+  /**
+   * The latest succeeded import of (table, hour) for `source`; with `source` null, the latest of any source
+   * (a manual run counts any earlier success as done).
+   */
+  findSucceeded(table: string, hour: string, source: string | null): Promise<LedgerSuccess | undefined>;
+}
+
+export type PrepareImportResult =
+  | { readonly skip: true; readonly reason: string }
+  | { readonly skip: false; readonly query: AthenaQuery };
+
+export class UnknownCatalogTableError extends Error {
+  override readonly name = 'UnknownTableError';
+}
+
+/**
+ * First state of every import: is this table-hour already imported (skip, unless forced), and if not, the Athena
+ * query for it. The import core checks the ledger again under a lock; this early check saves the Athena query.
+ */
+export async function prepareImport(
+  request: PrepareImportRequest,
+  catalog: Catalog,
+  ledger: SucceededImportLookup,
+): Promise<PrepareImportResult> {
+  const hour = parseHour(request.hour);
+  const table = catalog.tables.find((candidate) => candidate.name === request.table);
+  if (!table) {
+    throw new UnknownCatalogTableError(
+      `table '${request.table}' is not in the catalog; known tables: ${catalog.tables.map((t) => t.name).join(', ')}`,
+    );
+  }
+  if (!request.force) {
+    const done = await ledger.findSucceeded(table.name, hour.text, request.source);
+    if (done) {
+      const from = done.source ? ` from source ${done.source}` : '';
+      return {
+        skip: true,
+        reason: `already imported${from} at ${done.finishedAt.toISOString()} (${done.rowsInserted} inserted, ${done.rowsUpdated} updated); use force to re-import`,
+      };
+    }
+  }
+  return { skip: false, query: buildAthenaQuery(table, hour) };
+}
