@@ -1,5 +1,6 @@
 import { type AthenaQuery, buildAthenaQuery } from '../shared/catalog/athena-query.ts';
 import type { Catalog } from '../shared/catalog/catalog-types.ts';
+import { UnknownTableError } from '../shared/errors.ts';
 import { parseHour } from '../shared/hour.ts';
 
 /** What the import machine's `PrepareImport` state passes. */
@@ -32,10 +33,6 @@ export type PrepareImportResult =
   | { readonly skip: true; readonly reason: string }
   | { readonly skip: false; readonly query: AthenaQuery };
 
-export class UnknownCatalogTableError extends Error {
-  override readonly name = 'UnknownTableError';
-}
-
 /**
  * First state of every import: is this table-hour already imported (skip, unless forced), and if not, the Athena
  * query for it. The import core checks the ledger again under a lock; this early check saves the Athena query.
@@ -48,8 +45,9 @@ export async function prepareImport(
   const hour = parseHour(request.hour);
   const table = catalog.tables.find((candidate) => candidate.name === request.table);
   if (!table) {
-    throw new UnknownCatalogTableError(
-      `table '${request.table}' is not in the catalog; known tables: ${catalog.tables.map((t) => t.name).join(', ')}`,
+    throw new UnknownTableError(
+      request.table,
+      catalog.tables.map((t) => t.name),
     );
   }
   if (!request.force) {
