@@ -1,0 +1,229 @@
+import { type Kysely, sql } from 'kysely';
+import type { AuroraDatabase } from '../shared/aurora/aurora-database.ts';
+import { hasSucceeded, lockTableHour, writeLedgerEntry } from '../shared/aurora/ledger.ts';
+import { createStagingTable, STAGING_TABLE } from '../shared/aurora/table-ddl.ts';
+import type { Catalog, TableSpec } from '../shared/catalog/catalog-types.ts';
+import type { DynamicTargetDatabase } from '../shared/catalog/kysely-types.ts';
+import { findTable } from '../shared/catalog/load-catalog.ts';
+import { classifyDatabaseError, EmptyResultError, ImportValidationError } from '../shared/errors.ts';
+import { type Hour, InvalidHourError, parseHour } from '../shared/hour.ts';
+import type { ObjectLocation, ObjectStore } from '../shared/ports/object-store.ts';
+import { readCsvHeader } from './csv-header.ts';
+import {
+  deleteAbsentRows,
+  findDuplicateKey,
+  findRowOutsideHour,
+  type KeyValues,
+  mergeStaging,
+} from './merge-statements.ts';
+
+/** What to import: one Athena result object into one table for one hour. */
+export interface ImportRequest {
+  readonly catalog: Catalog;
+  readonly database: AuroraDatabase;
+  readonly objectStore: ObjectStore;
+  readonly table: string;
+  /** `2026-11-27T10`, or an already parsed hour. */
+  readonly hour: string | Hour;
+  readonly resultLocation: ObjectLocation;
+  readonly queryExecutionId: string;
+  readonly executionArn?: string | undefined;
+  /** Identifier of the source data (EMR step id, 'manual'); a succeeded import of the same source is skipped. */
+  readonly source?: string | undefined;
+  /** Import even when the ledger says this (table, hour, source) already succeeded. */
+  readonly force?: boolean | undefined;
+}
+
+/** What an import did (also the Lambda's output). */
+export interface ImportSummary {
+  readonly table: string;
+  readonly hour: string;
+  readonly status: 'succeeded' | 'skipped';
+  readonly rowsInserted: number;
+  readonly rowsUpdated: number;
+  readonly rowsDeleted: number;
+  readonly bytes: number;
+  readonly durationMs: number;
+  readonly queryExecutionId: string;
+  readonly executionArn?: string;
+}
+
+function formatKey(key: KeyValues): string {
+  return Object.entries(key)
+    .map(([column, value]) => `${column}=${value instanceof Date ? value.toISOString() : JSON.stringify(value)}`)
+    .join(', ');
+}
+
+function parseRequestHour(table: string, hour: string | Hour): Hour {
+  if (typeof hour !== 'string') return hour;
+  try {
+    return parseHour(hour);
+  } catch (error) {
+    if (error instanceof InvalidHourError) throw new ImportValidationError(table, error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** Header names must equal the catalog's columns, in order (Athena's SELECT lists them in catalog order). */
+function checkHeader(table: TableSpec, found: readonly string[]): void {
+  const expected = table.columns.map((column) => column.name);
+  if (found.length === 0)
+    throw new ImportValidationError(
+      table.name,
+      `the result object is empty: no header line (expected ${expected.join(', ')})`,
+    );
+  if (found.length !== expected.length || found.some((name, i) => name !== expected[i])) {
+    const missing = expected.filter((name) => !found.includes(name));
+    const unexpected = found.filter((name) => !expected.includes(name));
+    const hints = [
+      missing.length > 0 ? `missing: ${missing.join(', ')}` : undefined,
+      unexpected.length > 0 ? `unexpected: ${unexpected.join(', ')}` : undefined,
+      missing.length === 0 && unexpected.length === 0 ? 'same names, different order' : undefined,
+    ].filter(Boolean);
+    throw new ImportValidationError(
+      table.name,
+      `the CSV header does not match the catalog's columns: expected (${expected.join(', ')}), found (${found.join(', ')}); ${hints.join('; ')}`,
+    );
+  }
+}
+
+/**
+ * Imports one Athena result CSV into its target table: streams the object into COPY, checks the hour and the keys in
+ * SQL, merges with one statement, and writes the ledger row, all in one transaction. On any failure the target and
+ * the ledger are as before; then a 'failed' ledger row is written (best effort) and a typed error is thrown
+ * (`ImportValidationError`, `EmptyResultError`, `ImportTransientError`, `UnknownTableError`, `ObjectNotFoundError`).
+ */
+export async function importResult(request: ImportRequest): Promise<ImportSummary> {
+  const table = findTable(request.catalog, request.table);
+  const hour = parseRequestHour(table.name, request.hour);
+  const startedAt = new Date();
+  const started = performance.now();
+  const { database } = request;
+  const common = {
+    table: table.name,
+    hour,
+    source: request.source,
+    queryExecutionId: request.queryExecutionId,
+    executionArn: request.executionArn,
+    startedAt,
+  };
+  let bytes = 0;
+  try {
+    const object = await request.objectStore.getObject(request.resultLocation);
+    const csv = await readCsvHeader(object.body);
+    try {
+      checkHeader(table, csv.columns);
+    } catch (error) {
+      csv.body.destroy();
+      throw error;
+    }
+    return await database.transaction(async (tx) => {
+      const db = tx.db as unknown as Kysely<DynamicTargetDatabase>;
+      // Athena prints timestamps without a zone, and they are UTC.
+      await sql`set local timezone = 'UTC'`.execute(db);
+      await lockTableHour(tx.db, table.name, hour);
+      if (!request.force && (await hasSucceeded(tx.db, table.name, hour, request.source))) {
+        csv.body.destroy();
+        const durationMs = Math.round(performance.now() - started);
+        await writeLedgerEntry(tx.db, { ...common, status: 'skipped', durationMs, finishedAt: new Date() });
+        return summary(request, hour, 'skipped', { inserted: 0, updated: 0, deleted: 0 }, 0, durationMs);
+      }
+      await createStagingTable(db as unknown as Kysely<unknown>, table);
+      const copied = await tx.copyFrom(STAGING_TABLE, csv.body);
+      bytes = csv.bytesRead();
+      if (copied.rows === 0 && table.mode === 'replace-partition' && !table.allowEmpty)
+        throw new EmptyResultError(
+          table.name,
+          `the result for ${hour.text} has no rows; replace-partition refuses to empty an hour unless the table sets allowEmpty`,
+        );
+      const outside = await findRowOutsideHour(db, table, hour);
+      if (outside)
+        throw new ImportValidationError(
+          table.name,
+          `a row does not belong to hour ${hour.text}: ${formatKey(outside)} (${table.partitionColumn} must be ${hour.text}:00:00Z)`,
+        );
+      const duplicate = await findDuplicateKey(db, table);
+      if (duplicate)
+        throw new ImportValidationError(
+          table.name,
+          `duplicate primary key (${table.primaryKey.join(', ')}): ${formatKey(duplicate.key)} appears ${duplicate.count} times`,
+        );
+      const deleted = table.mode === 'replace-partition' ? await deleteAbsentRows(db, table, hour) : 0;
+      const { inserted, updated } = await mergeStaging(db, table);
+      const durationMs = Math.round(performance.now() - started);
+      await writeLedgerEntry(tx.db, {
+        ...common,
+        status: 'succeeded',
+        rowsInserted: inserted,
+        rowsUpdated: updated,
+        rowsDeleted: deleted,
+        bytes,
+        durationMs,
+        finishedAt: new Date(),
+      });
+      return summary(request, hour, 'succeeded', { inserted, updated, deleted }, bytes, durationMs);
+    });
+  } catch (caught) {
+    const error = classifyDatabaseError(caught, table.name);
+    await recordFailure(database, {
+      ...common,
+      bytes,
+      durationMs: performance.now() - started,
+      error,
+    });
+    throw error;
+  }
+}
+
+function summary(
+  request: ImportRequest,
+  hour: Hour,
+  status: ImportSummary['status'],
+  rows: { inserted: number; updated: number; deleted: number },
+  bytes: number,
+  durationMs: number,
+): ImportSummary {
+  return {
+    table: request.table,
+    hour: hour.text,
+    status,
+    rowsInserted: rows.inserted,
+    rowsUpdated: rows.updated,
+    rowsDeleted: rows.deleted,
+    bytes,
+    durationMs,
+    queryExecutionId: request.queryExecutionId,
+    ...(request.executionArn ? { executionArn: request.executionArn } : {}),
+  };
+}
+
+/** Writes the 'failed' ledger row in a transaction of its own; a failure to do so must not hide the import's error. */
+async function recordFailure(
+  database: AuroraDatabase,
+  entry: {
+    table: string;
+    hour: Hour;
+    source: string | undefined;
+    queryExecutionId: string;
+    executionArn: string | undefined;
+    startedAt: Date;
+    bytes: number;
+    durationMs: number;
+    error: unknown;
+  },
+): Promise<void> {
+  const error = entry.error instanceof Error ? entry.error : new Error(String(entry.error));
+  try {
+    await database.transaction((tx) =>
+      writeLedgerEntry(tx.db, {
+        ...entry,
+        status: 'failed',
+        errorName: error.name,
+        errorMessage: error.message.slice(0, 4000),
+        finishedAt: new Date(),
+      }),
+    );
+  } catch {
+    // Best effort: the database may be the thing that failed.
+  }
+}
