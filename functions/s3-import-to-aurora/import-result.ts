@@ -50,7 +50,7 @@ export interface ImportSummary {
 
 function formatKey(key: KeyValues): string {
   return Object.entries(key)
-    .map(([column, value]) => `${column}=${value instanceof Date ? value.toISOString() : JSON.stringify(value)}`)
+    .map(([column, value]) => `${column}=${JSON.stringify(value)}`)
     .join(', ');
 }
 
@@ -140,7 +140,7 @@ export async function importResult(request: ImportRequest): Promise<ImportSummar
       if (outside)
         throw new ImportValidationError(
           table.name,
-          `a row does not belong to hour ${hour.text}: ${formatKey(outside)} (${table.partitionColumn} must be ${hour.text}:00:00Z)`,
+          `a row does not belong to hour ${hour.text}: ${formatKey(outside)} (${table.partitionColumn} must be ${hour.text}:00:00 UTC)`,
         );
       const duplicate = await findDuplicateKey(db, table);
       if (duplicate)

@@ -11,8 +11,13 @@ import { type Hour, hourTimestampText } from '../shared/hour.ts';
  */
 type TargetDb = Kysely<DynamicTargetDatabase>;
 
-/** Key columns → values of one row, as returned by a check. */
-export type KeyValues = Record<string, unknown>;
+/** Key columns → values of one row as PostgreSQL prints them (same text on every backend). */
+export type KeyValues = Record<string, string>;
+
+/** The key columns, each selected as text under its own name. */
+function keyAsText(table: TableSpec) {
+  return table.primaryKey.map((column) => sql<string>`${sql.ref(column)}::text`.as(column));
+}
 
 /** The hour as a value of the partition column's type (the transaction runs with TimeZone UTC). */
 function hourValue(table: TableSpec, hour: Hour): RawBuilder<unknown> {
@@ -29,7 +34,7 @@ function refs(qualifier: string, columns: readonly string[]): RawBuilder<unknown
 export async function findRowOutsideHour(db: TargetDb, table: TableSpec, hour: Hour): Promise<KeyValues | undefined> {
   return db
     .selectFrom(STAGING_TABLE)
-    .select([...table.primaryKey])
+    .select(keyAsText(table))
     .where(sql<boolean>`${sql.ref(table.partitionColumn)} is distinct from ${hourValue(table, hour)}`)
     .limit(1)
     .executeTakeFirst();
@@ -42,7 +47,7 @@ export async function findDuplicateKey(
 ): Promise<{ key: KeyValues; count: number } | undefined> {
   const row = await db
     .selectFrom(STAGING_TABLE)
-    .select([...table.primaryKey])
+    .select(keyAsText(table))
     .select(sql<number>`count(*)::int`.as('import_duplicate_count'))
     .groupBy([...table.primaryKey])
     .having(sql`count(*)`, '>', 1)

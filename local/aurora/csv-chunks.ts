@@ -3,10 +3,10 @@ import type { Readable } from 'node:stream';
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 
-/** A run of whole CSV records, and how many records it holds. */
+/** A run of whole CSV records, and how many lines it holds (PostgreSQL's COPY counts lines, not records). */
 export interface CsvChunk {
   readonly parts: readonly Uint8Array[];
-  readonly records: number;
+  readonly lines: number;
 }
 
 /**
@@ -18,24 +18,26 @@ export async function* csvChunks(source: Readable, targetBytes: number): AsyncGe
   let parts: Uint8Array[] = [];
   let pendingBytes = 0;
   let inQuotes = false;
-  let records = 0;
+  let lines = 0;
   for await (const value of source) {
     const chunk: Uint8Array = typeof value === 'string' ? Buffer.from(value) : (value as Uint8Array);
     let lastBoundary = -1;
-    let recordsToBoundary = 0;
+    let linesToBoundary = 0;
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i];
       if (byte === QUOTE) inQuotes = !inQuotes;
-      else if (byte === NEWLINE && !inQuotes) {
-        records++;
-        lastBoundary = i;
-        recordsToBoundary = records;
+      else if (byte === NEWLINE) {
+        lines++;
+        if (!inQuotes) {
+          lastBoundary = i;
+          linesToBoundary = lines;
+        }
       }
     }
     if (pendingBytes + chunk.length >= targetBytes && lastBoundary >= 0) {
       parts.push(chunk.subarray(0, lastBoundary + 1));
-      yield { parts, records: recordsToBoundary };
-      records -= recordsToBoundary;
+      yield { parts, lines: linesToBoundary };
+      lines -= linesToBoundary;
       const rest = chunk.subarray(lastBoundary + 1);
       parts = rest.length > 0 ? [rest] : [];
       pendingBytes = rest.length;
@@ -45,5 +47,5 @@ export async function* csvChunks(source: Readable, targetBytes: number): AsyncGe
     }
   }
   // The last record may lack its newline; COPY accepts that.
-  if (pendingBytes > 0) yield { parts, records: records + 1 };
+  if (pendingBytes > 0) yield { parts, lines: lines + 1 };
 }

@@ -64,7 +64,7 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions = {}):
       } catch (error) {
         throw shiftCopyLine(error, linesBefore);
       }
-      linesBefore += chunk.records;
+      linesBefore += chunk.lines;
     }
     return { rows };
   };

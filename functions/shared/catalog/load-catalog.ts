@@ -117,7 +117,10 @@ function schemaError(json: unknown, file: string, error: ErrorObject | undefined
   const params = error.params as Record<string, unknown>;
   if (typeof params.additionalProperty === 'string') fieldParts = [...fieldParts, params.additionalProperty];
   if (typeof params.missingProperty === 'string') fieldParts = [...fieldParts, params.missingProperty];
-  const field = fieldParts.length > 0 ? fieldParts.join('.') : undefined;
+  const field =
+    fieldParts.length > 0
+      ? fieldParts.map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i > 0 ? `.${part}` : part)).join('')
+      : undefined;
   return new CatalogError({ file, ...(table ? { table } : {}), ...(field ? { field } : {}) }, describe(error));
 }
 
