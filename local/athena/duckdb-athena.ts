@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance, DuckDBTypeId, StatementType } from '@duckdb/node-api';
 import type { Catalog } from '../../functions/shared/catalog/catalog-types.ts';
 import { IDENTIFIER_PATTERN } from '../../functions/shared/catalog/catalog-types.ts';
 import type { ObjectStore } from '../../functions/shared/ports/object-store.ts';
 import { parseS3Uri } from '../../functions/shared/ports/object-store.ts';
 import { FolderObjectStore } from '../s3/folder-object-store.ts';
-import { csvField, formatAthenaDouble, formatAthenaReal } from './athena-csv.ts';
 import type { AthenaQueryEngine, AthenaQueryExecution, AthenaQueryRequest } from './athena-port.ts';
 import { ATHENA_DATA_CATALOG, DEFAULT_WORK_GROUP, resultObjectUri } from './athena-port.ts';
 import { ATHENA_EXCEPTION, AthenaQueryFailedError, requestIdText, serviceErrorCause } from './errors.ts';
@@ -24,10 +26,9 @@ export interface DuckDbAthenaOptions extends LocalLakeLayout {
   /** For tests: the clock and the execution ids. */
   readonly now?: () => number;
   readonly newQueryExecutionId?: () => string;
+  /** Where DuckDB spools a result before it is streamed to the object store (default: the OS temp dir). */
+  readonly spoolDir?: string;
 }
-
-/** Rows formatted per chunk; DuckDB's own chunks are 2,048 rows, so memory stays bounded whatever the result size. */
-type Formatter = (value: unknown) => string;
 
 /**
  * Athena on DuckDB: runs the Athena SQL against views over the local lake (`LocalAthenaCatalog`), streams the result
@@ -67,6 +68,7 @@ export class DuckDbAthena implements AthenaQueryEngine {
     const onAbort = () => connection.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });
     let bytes = 0;
+    const spool = join(this.#options.spoolDir ?? tmpdir(), `athena-result-${id}-${process.pid}.csv`);
     try {
       await this.#catalog.refresh(connection);
       if (!this.#catalog.databases.includes(request.database))
@@ -83,32 +85,24 @@ export class DuckDbAthena implements AthenaQueryEngine {
             requestIdText(),
           ),
         );
-      const names: string[] = [];
       const expressions: string[] = [];
-      const formatters: Formatter[] = [];
       for (let index = 0; index < prepared.columnCount; index++) {
-        names.push(prepared.columnName(index));
-        const [expression, formatter] = columnOutput(`c${index}`, prepared.columnTypeId(index));
-        expressions.push(`${expression} AS "c${index}"`);
-        formatters.push(formatter);
+        const name = prepared.columnName(index).replaceAll('"', '""');
+        expressions.push(`${athenaText(`"c${index}"`, prepared.columnTypeId(index))} AS "${name}"`);
       }
-      const aliases = names.map((_, index) => `"c${index}"`).join(', ');
+      const aliases = expressions.map((_, index) => `"c${index}"`).join(', ');
       const wrapped = `SELECT ${expressions.join(', ')} FROM (${sql}) AS athena_result(${aliases})`;
-      const result = await connection.stream(wrapped).catch((error: unknown) => fail(this.#cause(error, request)));
-      const lines = csvChunks(names, formatters, result, signal);
-      const counted = Readable.from(
-        (async function* () {
-          for await (const text of lines) {
-            bytes += Buffer.byteLength(text);
-            yield text;
-          }
-        })(),
-      );
-      await this.#objectStore.putObject(output, counted).catch((error: unknown) => {
-        signal?.throwIfAborted();
-        if (error instanceof AthenaQueryFailedError) throw error;
-        fail(this.#cause(error, request));
-      });
+      // DuckDB writes the CSV itself (streaming, bounded memory): every column is already Athena's text, FORCE_QUOTE
+      // quotes every non-null value and the header, NULL stays an empty unquoted field, '' becomes "".
+      await connection.run(DOUBLE_TEXT_MACRO);
+      await connection
+        .run(
+          `COPY (${wrapped}) TO ${sqlText(spool)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', ESCAPE '"', NULLSTR '', FORCE_QUOTE *)`,
+        )
+        .catch((error: unknown) => fail(this.#cause(error, request)));
+      signal?.throwIfAborted();
+      bytes = (await stat(spool)).size;
+      await this.#objectStore.putObject(output, createReadStream(spool));
     } catch (error) {
       signal?.throwIfAborted();
       if (error instanceof AthenaQueryFailedError) {
@@ -119,6 +113,7 @@ export class DuckDbAthena implements AthenaQueryEngine {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       connection.closeSync();
+      await rm(spool, { force: true });
     }
     const completed = now();
     const elapsed = Math.max(0, completed - submitted);
@@ -170,54 +165,58 @@ export class DuckDbAthena implements AthenaQueryEngine {
   }
 }
 
-/** The SQL that turns one result column into Athena's text (or leaves it for a JS formatter), and that formatter. */
-function columnOutput(column: string, type: DuckDBTypeId): [string, Formatter] {
-  const ref = `"${column}"`;
-  const text: Formatter = (value) => csvField(value === null ? null : String(value));
+/**
+ * `athena_double(x)`: a DOUBLE or REAL as Athena (Java's `Double.toString` / `Float.toString`) prints it, built from
+ * DuckDB's own shortest round-trip text: plain between 10^-3 and 10^7 (where both print the same), otherwise
+ * `d.dddE<exponent>`; `NaN`, `Infinity`. `formatAthenaDouble` in athena-csv.ts is the same rule in TypeScript.
+ */
+const DOUBLE_TEXT_MACRO = `
+CREATE OR REPLACE TEMP MACRO athena_double_digits(t) AS CASE
+  WHEN contains(t, 'e') THEN rtrim(replace(split_part(t, 'e', 1), '.', ''), '0')
+  WHEN split_part(t, '.', 1) <> '0' THEN rtrim(split_part(t, '.', 1) || split_part(t, '.', 2), '0')
+  ELSE rtrim(ltrim(split_part(t, '.', 2), '0'), '0') END;
+CREATE OR REPLACE TEMP MACRO athena_double_exponent(t) AS CASE
+  WHEN contains(t, 'e') THEN CAST(split_part(t, 'e', 2) AS INTEGER)
+  WHEN split_part(t, '.', 1) <> '0' THEN length(split_part(t, '.', 1)) - 1
+  ELSE -(length(split_part(t, '.', 2)) - length(ltrim(split_part(t, '.', 2), '0')) + 1) END;
+CREATE OR REPLACE TEMP MACRO athena_double_scientific(negative, digits, exponent) AS
+  (CASE WHEN negative THEN '-' ELSE '' END) || digits[1] || '.' || coalesce(nullif(digits[2:], ''), '0')
+  || 'E' || CAST(exponent AS VARCHAR);
+CREATE OR REPLACE TEMP MACRO athena_double(x) AS CASE
+  WHEN isnan(x) THEN 'NaN'
+  WHEN isinf(x) THEN CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END
+  WHEN x = 0 THEN '0.0'
+  WHEN abs(x) >= 0.001 AND abs(x) < 10000000 THEN CAST(x AS VARCHAR)
+  ELSE athena_double_scientific(
+    x < 0,
+    athena_double_digits(ltrim(CAST(x AS VARCHAR), '-')),
+    athena_double_exponent(ltrim(CAST(x AS VARCHAR), '-')))
+END;`;
+
+/** The SQL giving one result column as the text Athena prints for it (NULL stays NULL). */
+function athenaText(ref: string, type: DuckDBTypeId): string {
   switch (type) {
     case DuckDBTypeId.DOUBLE:
-      return [ref, (value) => csvField(value === null ? null : formatAthenaDouble(Number(value)))];
     case DuckDBTypeId.FLOAT:
-      return [ref, (value) => csvField(value === null ? null : formatAthenaReal(Number(value)))];
+      return `athena_double(${ref})`;
     case DuckDBTypeId.TIMESTAMP:
     case DuckDBTypeId.TIMESTAMP_S:
     case DuckDBTypeId.TIMESTAMP_MS:
     case DuckDBTypeId.TIMESTAMP_NS:
-      return [`strftime(${ref}::TIMESTAMP, '%Y-%m-%d %H:%M:%S.%g')`, text];
+      return `strftime(${ref}::TIMESTAMP, '%Y-%m-%d %H:%M:%S.%g')`;
     case DuckDBTypeId.TIMESTAMP_TZ:
       // Athena prints `timestamp with time zone` with its zone; the local engine runs in UTC.
-      return [`strftime(timezone('UTC', ${ref}), '%Y-%m-%d %H:%M:%S.%g') || ' UTC'`, text];
+      return `strftime(timezone('UTC', ${ref}), '%Y-%m-%d %H:%M:%S.%g') || ' UTC'`;
     case DuckDBTypeId.VARCHAR:
-      return [ref, text];
+      return ref;
     default:
       // Integers, decimals (plain digits with their scale, no exponent), booleans (true/false), dates, JSON.
-      return [`CAST(${ref} AS VARCHAR)`, text];
+      return `CAST(${ref} AS VARCHAR)`;
   }
 }
 
-async function* csvChunks(
-  names: readonly string[],
-  formatters: readonly Formatter[],
-  result: DuckDBResult,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<string> {
-  yield `${names.map(csvField).join(',')}\n`;
-  for (;;) {
-    signal?.throwIfAborted();
-    const chunk = await result.fetchChunk();
-    if (chunk === null || chunk.rowCount === 0) return;
-    const columns = formatters.map((format, index) => chunk.getColumnValues(index).map(format));
-    const lines: string[] = new Array(chunk.rowCount);
-    for (let row = 0; row < chunk.rowCount; row++) {
-      let line = '';
-      for (let index = 0; index < columns.length; index++) {
-        if (index > 0) line += ',';
-        line += columns[index]![row]!;
-      }
-      lines[row] = line;
-    }
-    yield `${lines.join('\n')}\n`;
-  }
+function sqlText(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 /**
