@@ -170,7 +170,7 @@ export class DuckDbAthena implements AthenaQueryEngine {
  * DuckDB's own shortest round-trip text: plain between 10^-3 and 10^7 (where both print the same), otherwise
  * `d.dddE<exponent>`; `NaN`, `Infinity`. `formatAthenaDouble` in athena-csv.ts is the same rule in TypeScript.
  */
-const DOUBLE_TEXT_MACRO = `
+export const DOUBLE_TEXT_MACRO = `
 CREATE OR REPLACE TEMP MACRO athena_double_digits(t) AS CASE
   WHEN contains(t, 'e') THEN rtrim(replace(split_part(t, 'e', 1), '.', ''), '0')
   WHEN split_part(t, '.', 1) <> '0' THEN rtrim(split_part(t, '.', 1) || split_part(t, '.', 2), '0')

@@ -74,11 +74,12 @@ export async function writeAwkwardTable(
   instance: DuckDBInstance,
   dataDir: string,
   hours: readonly Hour[],
+  table: TableSpec = AWKWARD_TABLE,
 ): Promise<void> {
   const connection = await instance.connect();
   try {
     for (const hour of hours) {
-      const directory = hourPartitionDirectory({ dataDir }, AWKWARD_TABLE, hour);
+      const directory = hourPartitionDirectory({ dataDir }, table, hour);
       await mkdir(directory, { recursive: true });
       await connection.run(`COPY (
         SELECT id::INTEGER AS id, hour::TIMESTAMP AS hour, label::VARCHAR AS label, amount::DECIMAL(12,4) AS amount,

@@ -57,7 +57,7 @@ function partitionConditions(table: TableSpec, hour: Hour): string[] {
 
 /**
  * Writes the hour with a Joda/Java-style date pattern: `yyyy`, `MM`, `dd`, `HH` and the literal separators
- * `-`, `/`, `_`, `:`, `.`, space, and inside single quotes also `T` (as Joda/Java patterns quote letters). Anything else is refused,
+ * `-`, `/`, `_`, `:`, `.`, space, digits, and inside single quotes also `T` (as Joda/Java patterns quote letters). Anything else is refused,
  * so the result only ever holds digits and those separators and is safe inside an SQL string literal.
  */
 export function formatHourWithPattern(hour: Hour, pattern: string, what = 'partition format'): string {
@@ -102,9 +102,9 @@ export function formatHourWithPattern(hour: Hour, pattern: string, what = 'parti
 }
 
 /** Unquoted separators; letters (such as `T`) must be quoted, as in Joda/Java patterns. */
-const SAFE_SEPARATOR = /^[-/_:. ]$/;
-const SAFE_LITERAL = /^[-/_:. T]+$/;
-const SAFE_LITERAL_TEXT = "- / _ : . space and 'T'";
+const SAFE_SEPARATOR = /^[-/_:. 0-9]$/;
+const SAFE_LITERAL = /^[-/_:. 0-9T]+$/;
+const SAFE_LITERAL_TEXT = "- / _ : . space, digits and 'T'";
 
 function checkedIdentifier(name: string, what: string): string {
   if (!IDENTIFIER_PATTERN.test(name))
