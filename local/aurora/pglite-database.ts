@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { AuroraDatabase, AuroraTransaction, CopyResult } from '../../functions/shared/aurora/aurora-database.ts';
@@ -43,6 +44,7 @@ function shiftCopyLine(error: unknown, linesBefore: number): unknown {
  * transactions. COPY reads blobs; the CSV stream is cut into bounded chunks on record boundaries.
  */
 export async function createPgliteDatabase(options: PgliteDatabaseOptions = {}): Promise<AuroraDatabase> {
+  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
   const pglite = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const chunkBytes = options.copyChunkBytes ?? 8 * 1024 * 1024;
   const mutex = new Mutex();

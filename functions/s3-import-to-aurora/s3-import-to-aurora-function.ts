@@ -1,0 +1,45 @@
+import type { FunctionDependencies, FunctionLogic } from '../shared/runtime/function-dependencies.ts';
+import { parseImportEvent } from './import-event.ts';
+import { type ImportSummary, importResult } from './import-result.ts';
+
+/**
+ * The `S3ImportToAurora` task: validate the input, run the import core, log with table and hour keys, and emit
+ * `RowsImported`, `ImportDuration`, `ImportFailed` with the single dimension `table` (one metric series per table,
+ * whatever the hour: CloudWatch bills each dimension combination). The Lambda handler and the local engine both call
+ * this; errors are rethrown unchanged, since their `name` is what the state machine's Retry/Catch match.
+ */
+export function createS3ImportToAuroraFunction(
+  deps: Pick<FunctionDependencies, 'catalog' | 'logger' | 'metrics' | 'objectStore' | 'database'>,
+): FunctionLogic<ImportSummary> {
+  return async (payload) => {
+    const raw = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+    const table = typeof raw.table === 'string' ? raw.table : '';
+    const hour = typeof raw.hour === 'string' ? raw.hour : '';
+    const dimensions = table ? { table } : undefined;
+    deps.logger.appendKeys({ table, hour });
+    try {
+      const event = parseImportEvent(payload);
+      deps.logger.info('import started', {
+        resultLocation: event.resultLocation,
+        queryExecutionId: event.queryExecutionId,
+      });
+      const summary = await importResult({
+        ...event,
+        catalog: deps.catalog,
+        database: await deps.database(),
+        objectStore: deps.objectStore,
+      });
+      deps.metrics.add('RowsImported', 'Count', summary.rowsInserted + summary.rowsUpdated, dimensions);
+      deps.metrics.add('ImportDuration', 'Milliseconds', summary.durationMs, dimensions);
+      deps.metrics.add('ImportFailed', 'Count', 0, dimensions);
+      deps.logger.info(`import ${summary.status}`, { ...summary });
+      return summary;
+    } catch (error) {
+      deps.metrics.add('ImportFailed', 'Count', 1, dimensions);
+      deps.logger.error('import failed', error as Error);
+      throw error;
+    } finally {
+      deps.logger.removeKeys(['table', 'hour']);
+    }
+  };
+}
