@@ -78,7 +78,7 @@ export function sourceColumnType(column: ColumnSpec): string {
     case 'bigint':
       return 'BIGINT';
     case 'numeric':
-      return `DECIMAL(${column.precision ?? 38}, ${column.scale ?? (column.precision === undefined ? 9 : 0)})`;
+      return `DECIMAL(${column.precision ?? 38},${column.scale ?? (column.precision === undefined ? 9 : 0)})`;
     case 'real':
       return 'FLOAT';
     case 'double':
