@@ -1,15 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Catalog, TableSpec } from '../../functions/shared/catalog/catalog-types.ts';
+import { loadCatalog } from '../../functions/shared/catalog/load-catalog.ts';
 import type { Hour } from '../../functions/shared/hour.ts';
 import { hourPartitionDirectory } from '../../local/athena/local-lake.ts';
 
-export const DEMO_CATALOG: Catalog = JSON.parse(
-  readFileSync(new URL('../../functions/shared/catalog/demo-catalog.json', import.meta.url), 'utf8'),
-) as Catalog;
+/** The shipped demo catalog, read through the validating loader. */
+export const DEMO_CATALOG: Catalog = await loadCatalog(
+  fileURLToPath(new URL('../../functions/shared/catalog/demo-catalog.json', import.meta.url)),
+);
 
 export function demoTable(name: string): TableSpec {
   const table = DEMO_CATALOG.tables.find((candidate) => candidate.name === name);

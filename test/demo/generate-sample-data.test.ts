@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../functions/shared/catalog/catalog-types.ts';
+import { loadCatalog } from '../../functions/shared/catalog/load-catalog.ts';
 import { parseHour } from '../../functions/shared/hour.ts';
 import { hourPartitionDirectory, sourceColumnType } from '../../local/athena/local-lake.ts';
 import {
@@ -14,9 +15,9 @@ import {
   LIGHT_MIN_ROWS,
 } from '../../local/demo/generate-sample-data.ts';
 
-const CATALOG: Catalog = JSON.parse(
-  readFileSync(new URL('../../functions/shared/catalog/demo-catalog.json', import.meta.url), 'utf8'),
-) as Catalog;
+const CATALOG: Catalog = await loadCatalog(
+  fileURLToPath(new URL('../../functions/shared/catalog/demo-catalog.json', import.meta.url)),
+);
 const HOUR = parseHour('2026-11-27T10');
 
 let root: string;
