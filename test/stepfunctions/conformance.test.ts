@@ -1,0 +1,41 @@
+/**
+ * The Step Functions conformance corpus (recorded on real AWS, see test/conformance/stepfunctions/README.md): one
+ * test per case. A case listed in known-differences.json is expected to fail (the test checks that it still does,
+ * so the list stays true); every other case must pass.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CORPUS_DIR, loadCorpus, runCase } from './conformance-harness.ts';
+
+const cases = loadCorpus();
+const knownDifferences = JSON.parse(readFileSync(join(CORPUS_DIR, 'known-differences.json'), 'utf8')) as {
+  cases: Record<string, string>;
+};
+const known = knownDifferences.cases;
+let passed = 0;
+const unexpectedlyPassing: string[] = [];
+
+describe('Step Functions conformance corpus', () => {
+  for (const c of cases) {
+    it(c.id, async () => {
+      const difference = await runCase(c);
+      if (difference === undefined) passed++;
+      if (c.id in known) {
+        if (difference === undefined) unexpectedlyPassing.push(c.id);
+        expect(difference, `listed in known-differences.json (${known[c.id]}) but passes: remove it from the list`).toBeDefined();
+      } else {
+        expect(difference).toBeUndefined();
+      }
+    });
+  }
+
+  it('known-differences.json names only cases of the corpus', () => {
+    const ids = new Set(cases.map((c) => c.id));
+    expect(Object.keys(known).filter((id) => !ids.has(id))).toEqual([]);
+  });
+
+  afterAll(() => {
+    console.log(`Step Functions conformance: ${passed}/${cases.length} cases pass (${Object.keys(known).length} known differences)`);
+  });
+});
