@@ -66,6 +66,11 @@ export interface LocalEventBridgeOptions {
   readonly stateDir?: string;
   readonly newEventId?: () => string;
   readonly entryFault?: EntryFault;
+  /**
+   * At-least-once made visible: return true to deliver an event to a target a second time after a successful
+   * delivery, so tests can prove targets are idempotent (keyed on the event id).
+   */
+  readonly duplicateDelivery?: (eventId: string, targetId: string) => boolean;
 }
 
 /** One delivery as recorded by the bus (the local counterpart of Invocations / FailedInvocations metrics). */
@@ -122,6 +127,18 @@ export class LocalEventBridge {
 
   /** Creates or replaces a rule (targets are kept, as with AWS PutRule). */
   putRule(definition: RuleDefinition): { RuleArn: string } {
+    if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(definition.name)) {
+      throw new ValidationError(
+        `Rule name '${definition.name}' is not valid: 1 to 64 characters of letters, digits, '.', '-' and '_'.`,
+      );
+    }
+    const patternLength =
+      typeof definition.eventPattern === 'string'
+        ? definition.eventPattern.length
+        : JSON.stringify(definition.eventPattern).length;
+    if (patternLength > 4096) {
+      throw new ValidationError(`Event pattern of rule ${definition.name} is longer than 4096 characters.`);
+    }
     const eventBusName = this.#requireBus(definition.eventBusName);
     const pattern = compileEventPattern(definition.eventPattern);
     const key = ruleKey(eventBusName, definition.name);
@@ -320,11 +337,19 @@ export class LocalEventBridge {
     const run = async () => {
       // Let PutEvents return before the first attempt, as the real bus does.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const outcome = await deliver(
-        { event, ingestionTime, ruleArn: rule.arn, ruleName: rule.name, target },
-        { clock: this.#clock, backoff: this.#options.backoff, random: this.#options.random },
-      );
+      const request = { event, ingestionTime, ruleArn: rule.arn, ruleName: rule.name, target };
+      const deps = { clock: this.#clock, backoff: this.#options.backoff, random: this.#options.random };
+      const outcome = await deliver(request, deps);
       this.#deliveries.push({ eventId: String(event.id), ruleArn: rule.arn, targetId: target.id, outcome });
+      if (outcome.status === 'delivered' && this.#options.duplicateDelivery?.(String(event.id), target.id)) {
+        const duplicate = await deliver(request, deps);
+        this.#deliveries.push({
+          eventId: String(event.id),
+          ruleArn: rule.arn,
+          targetId: target.id,
+          outcome: duplicate,
+        });
+      }
       if (outcome.status === 'failed' && outcome.deadLetter && this.#options.stateDir) {
         const record: DeadLetterRecord = {
           queueArn: target.deadLetterQueue?.arn ?? '',

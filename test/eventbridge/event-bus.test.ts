@@ -286,3 +286,29 @@ describe('LocalEventBridge archive and replay', () => {
     expect(replays.messages).toHaveLength(1);
   });
 });
+
+describe('LocalEventBridge at-least-once', () => {
+  it('can deliver an event twice so idempotent targets can be proven (same event id both times)', async () => {
+    const bus = new LocalEventBridge({ duplicateDelivery: () => true });
+    const seen: string[] = [];
+    bus.putRule({ name: 'r', eventPattern: { source: ['aurora-imports'] } });
+    bus.putTargets('r', [
+      { id: 't', arn: 'a', target: functionTarget((_input, delivery) => seen.push(delivery.eventId)) },
+    ]);
+    const { Entries } = await bus.putEvents([entry()]);
+    await bus.idle();
+    expect(seen).toEqual([Entries[0]?.EventId, Entries[0]?.EventId]);
+  });
+
+  it('rejects bad rule names and unknown buses', () => {
+    const bus = new LocalEventBridge();
+    expect(() => bus.putRule({ name: 'has space', eventPattern: { source: ['x'] } })).toThrow(ValidationError);
+    expect(() => bus.putRule({ name: 'r', eventBusName: 'nope', eventPattern: { source: ['x'] } })).toThrow(
+      'Event bus nope does not exist.',
+    );
+    bus.createEventBus('imports');
+    expect(bus.putRule({ name: 'r', eventBusName: 'imports', eventPattern: { source: ['x'] } }).RuleArn).toBe(
+      'arn:aws:events:us-east-1:000000000000:rule/imports/r',
+    );
+  });
+});
