@@ -3,7 +3,7 @@ import { ArnFormat, CfnOutput, type CfnResource, Stack, type StackProps, Validat
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { readCatalogSources } from './catalog-sources.ts';
-import { DEFAULT_CATALOG_PATH, type DeploymentConfig } from './config.ts';
+import type { DeploymentConfig } from './config.ts';
 import { AthenaResults } from './constructs/athena-results.ts';
 import { CatchUpSchedule } from './constructs/catch-up-schedule.ts';
 import { DatabaseAccess } from './constructs/database-access.ts';
@@ -43,7 +43,6 @@ export class AuroraImportsStack extends Stack {
     const { config, projectRoot } = props;
     const catalogFile = path.resolve(projectRoot, config.catalogPath);
     const sources = readCatalogSources(catalogFile);
-    const customCatalog = path.resolve(projectRoot, DEFAULT_CATALOG_PATH) !== catalogFile;
 
     this.eventBus = new ImportEventBus(this, 'Events', {
       eventBusName: config.eventBusName,
@@ -70,7 +69,7 @@ export class AuroraImportsStack extends Stack {
         secretArn: this.database.secret.secretArn,
         hostOverride: config.dbProxyEndpoint,
       },
-      customCatalogFile: customCatalog ? catalogFile : undefined,
+      catalogFile,
       extraEnvironment,
     });
     this.grantFunctionPermissions();

@@ -79,10 +79,41 @@ export interface ImportFunctionsProps {
     readonly secretArn: string;
     readonly hostOverride?: string;
   };
-  /** A catalog other than the bundled demo one: copied into each bundle, CATALOG_PATH points at it. */
-  readonly customCatalogFile?: string;
+  /**
+   * The table catalog (absolute path): copied into every bundle as `catalog.json` and named by CATALOG_PATH, so the
+   * functions read the same catalog the stack scoped its permissions and alarms to.
+   */
+  readonly catalogFile: string;
   /** Passed to every function as given (HEAVY_SLOTS, LIGHT_SLOTS, ATHENA_MAX_ATTEMPTS...). */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
+}
+
+/** Where the catalog copied into each bundle lands in the Lambda file system. */
+export const BUNDLED_CATALOG_PATH = '/var/task/catalog.json';
+
+/**
+ * esbuild options for every function: an ESM bundle for Node.js 22 with source maps, plus the catalog file.
+ * Exported so a test can bundle one function for real.
+ */
+export function bundlingOptions(catalogFile: string): nodejs.BundlingOptions {
+  return {
+    format: nodejs.OutputFormat.ESM,
+    target: 'node22',
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    // pg and other CommonJS dependencies call require() for Node built-ins; an ESM bundle needs it defined.
+    banner:
+      "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    // The runtime ships the AWS SDK v3; pg-native is an optional native addon pg never needs here.
+    externalModules: ['@aws-sdk/*', 'pg-native'],
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir: string, outputDir: string) => [`cp "${catalogFile}" "${outputDir}/catalog.json"`],
+    },
+  };
 }
 
 /** Powertools settings shared by every function; one service name so metric dimensions are predictable. */
@@ -122,12 +153,11 @@ export class ImportFunctions extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
       ...props.extraEnvironment,
     };
-    if (props.customCatalogFile) environment.CATALOG_PATH = '/var/task/catalog.json';
+    environment.CATALOG_PATH = BUNDLED_CATALOG_PATH;
     if (spec.database) {
       environment.DB_SECRET_ARN = props.database.secretArn;
       if (props.database.hostOverride) environment.DB_HOST_OVERRIDE = props.database.hostOverride;
     }
-    const customCatalog = props.customCatalogFile;
     return new nodejs.NodejsFunction(this, id, {
       entry: this.entryFor(name, props.projectRoot),
       handler: 'handler',
@@ -148,30 +178,7 @@ export class ImportFunctions extends Construct {
             securityGroups: [props.database.securityGroup],
           }
         : {}),
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // pg and other CommonJS dependencies call require() for Node built-ins; an ESM bundle needs it defined.
-        banner:
-          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        // The runtime ships the AWS SDK v3; pg-native is an optional native addon pg never needs here.
-        externalModules: ['@aws-sdk/*', 'pg-native'],
-        ...(customCatalog
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (_inputDir: string, outputDir: string) => [
-                  `cp "${customCatalog}" "${outputDir}/catalog.json"`,
-                ],
-              },
-            }
-          : {}),
-      },
+      bundling: bundlingOptions(props.catalogFile),
     });
   }
 

@@ -167,15 +167,16 @@ export function importMetric(
   metricName: string,
   table: string,
   period: Duration,
-  statistic = 'Sum',
+  options: { statistic?: string; label?: string } = {},
 ): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
     dimensionsMap: { service: POWERTOOLS_SERVICE_NAME, table },
-    statistic,
+    statistic: options.statistic ?? cloudwatch.Stats.SUM,
     period,
-    label: table,
+    // A label makes an alarm render as a metric query; only the dashboard sets one.
+    ...(options.label ? { label: options.label } : {}),
   });
 }
 
@@ -192,7 +193,7 @@ function ruleMetric(rule: events.IRule, metricName: string, eventBusName?: strin
 function dashboardRows(props: ImportMonitoringProps, alarms: readonly cloudwatch.Alarm[]): cloudwatch.IWidget[][] {
   const hour = Duration.hours(1);
   const perTable = (metricName: string, statistic = 'Sum') =>
-    props.tables.map((table) => importMetric(metricName, table, hour, statistic));
+    props.tables.map((table) => importMetric(metricName, table, hour, { statistic, label: table }));
   const graph = (title: string, left: cloudwatch.IMetric[], width = 8) =>
     new cloudwatch.GraphWidget({ title, left, width, height: 6, legendPosition: cloudwatch.LegendPosition.RIGHT });
   return [
