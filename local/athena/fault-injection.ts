@@ -52,6 +52,20 @@ function readsTable(request: AthenaQueryRequest, table: string | undefined): boo
   );
 }
 
+/** The environment variable a local run reads its Athena fault plan from (see `parseFaultSpec`). */
+export const ATHENA_FAULTS_ENV = 'AURORA_IMPORTS_ATHENA_FAULTS';
+
+/** The fault plan in `env` (empty when unset); throws `InvalidFaultSpecError` naming the variable when unreadable. */
+export function faultPlanFromEnv(env: Readonly<Record<string, string | undefined>>): AthenaFaultPlan {
+  const spec = env[ATHENA_FAULTS_ENV];
+  if (spec === undefined) return [];
+  try {
+    return parseFaultSpec(spec);
+  } catch (error) {
+    throw new InvalidFaultSpecError(`${ATHENA_FAULTS_ENV}: ${(error as Error).message}`);
+  }
+}
+
 /** Thrown for a fault spec that cannot be read. */
 export class InvalidFaultSpecError extends Error {
   override readonly name = 'InvalidFaultSpecError';

@@ -89,7 +89,7 @@ function viewSql(table: TableSpec, directory: string, formats: { parquet: boolea
       .filter((column) => !partitions.includes(column.name))
       .map((column) => `'${checked(column.name, `${what} column`)}': '${sourceColumnType(column)}'`);
     scans.push(
-      `SELECT * FROM read_csv(${literal(`${directory}/**/*.csv`)}, header = true, ${hive}, union_by_name = true, types = {${types.join(', ')}})`,
+      `SELECT * FROM read_csv(${literal(`${directory}/**/*.csv`)}, header = true, allow_quoted_nulls = false, ${hive}, union_by_name = true, types = {${types.join(', ')}})`,
     );
   }
   const database = checked(table.source.database, `${what} source.database`);

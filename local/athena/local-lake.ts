@@ -18,7 +18,8 @@ export const DEFAULT_SOURCE_BUCKET = 'aggregations-lake';
  *   `dt=2026-11-27/hr=10/part-0.parquet`, one `name=value` level per partition column in catalog order; the files
  *   still hold the catalog's partition column (`hour`) as a real column.
  *
- * Files may be Parquet (`*.parquet`) or CSV with a header row (`*.csv`); any number of them per hour.
+ * Files may be Parquet (`*.parquet`) or CSV (`*.csv`) in Athena's own CSV format (header row; `""` is the empty
+ * string, an empty unquoted field is NULL; columns typed by the catalog); any number of them per hour.
  */
 export interface LocalLakeLayout {
   /** Root of the local S3 folder. */

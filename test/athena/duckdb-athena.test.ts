@@ -1,4 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAthenaQuery } from '../../functions/shared/catalog/athena-query.ts';
@@ -8,6 +9,7 @@ import { parseS3Uri } from '../../functions/shared/ports/object-store.ts';
 import { createAthenaSyncTaskHandler } from '../../local/athena/athena-sync-task.ts';
 import { DuckDbAthena } from '../../local/athena/duckdb-athena.ts';
 import { AthenaQueryFailedError } from '../../local/athena/errors.ts';
+import { hourPartitionDirectory } from '../../local/athena/local-lake.ts';
 import { generateSampleData } from '../../local/demo/generate-sample-data.ts';
 import { FolderObjectStore } from '../../local/s3/folder-object-store.ts';
 import {
@@ -166,6 +168,25 @@ describe('DuckDbAthena', () => {
     await writeAwkwardTable(instance, dataDir, [HOUR], late);
     const execution = await engine.execute(query);
     expect(countCsvRecords(await resultText(execution.ResultConfiguration.OutputLocation))).toBe(5);
+  });
+
+  it('reads CSV source files too (header row, Athena quoting), typed by the catalog', async () => {
+    const csvTable: TableSpec = {
+      ...AWKWARD_TABLE,
+      name: 'csv_source',
+      source: { database: 'aggregations', table: 'csv_source' },
+    };
+    const directory = hourPartitionDirectory({ dataDir }, csvTable, HOUR);
+    await mkdir(directory, { recursive: true });
+    await writeFile(join(directory, 'part-0.csv'), AWKWARD_CSV);
+    const engine = new DuckDbAthena({ catalog: { tables: [csvTable] }, dataDir, instance });
+    const query = buildAthenaQuery(csvTable, HOUR);
+    const execution = await engine.execute({
+      ...query,
+      queryString: `${query.queryString} ORDER BY "id"`,
+      outputLocation: OUTPUT,
+    });
+    expect(await resultText(execution.ResultConfiguration.OutputLocation)).toBe(AWKWARD_CSV);
   });
 
   it('runs queries concurrently on one instance', async () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AthenaQueryEngine, AthenaQueryRequest } from '../../local/athena/athena-port.ts';
 import { AthenaQueryFailedError } from '../../local/athena/errors.ts';
-import { InvalidFaultSpecError, parseFaultSpec, withFaults } from '../../local/athena/fault-injection.ts';
+import {
+  faultPlanFromEnv,
+  InvalidFaultSpecError,
+  parseFaultSpec,
+  withFaults,
+} from '../../local/athena/fault-injection.ts';
 
 const succeeding: AthenaQueryEngine = {
   execute: async (request) => ({
@@ -114,5 +119,15 @@ describe('parseFaultSpec', () => {
   ])('refuses %j clearly', (spec, message) => {
     expect(() => parseFaultSpec(spec)).toThrow(InvalidFaultSpecError);
     expect(() => parseFaultSpec(spec)).toThrow(message);
+  });
+
+  it('reads the plan from AURORA_IMPORTS_ATHENA_FAULTS, naming the variable when it is wrong', () => {
+    expect(faultPlanFromEnv({})).toEqual([]);
+    expect(faultPlanFromEnv({ AURORA_IMPORTS_ATHENA_FAULTS: '2:States.TaskFailed:x' })).toEqual([
+      { count: 2, error: 'States.TaskFailed', cause: 'x' },
+    ]);
+    expect(() => faultPlanFromEnv({ AURORA_IMPORTS_ATHENA_FAULTS: 'nonsense' })).toThrow(
+      /^AURORA_IMPORTS_ATHENA_FAULTS: fault spec part 1/,
+    );
   });
 });
