@@ -204,6 +204,21 @@ describe('DuckDbAthena', () => {
     ).rejects.toThrow('stopped by the test');
   });
 
+  it('interrupts a running query when the signal aborts and writes no result', async () => {
+    const controller = new AbortController();
+    const running = athena.execute(
+      {
+        queryString: 'SELECT sum(a.range * b.range) AS total FROM range(100000000) a, range(100000000) b',
+        database: 'aggregations',
+        outputLocation: 's3://athena-results/aborted/',
+      },
+      controller.signal,
+    );
+    setTimeout(() => controller.abort(new Error('execution stopped')), 50);
+    await expect(running).rejects.toThrow('execution stopped');
+    expect(await store.listKeys('athena-results', 'aborted/')).toEqual([]);
+  });
+
   it('serves the Step Functions .sync task: ASL Arguments in, {QueryExecution} out', async () => {
     const handler = createAthenaSyncTaskHandler(athena);
     const query = buildAthenaQuery(AWKWARD_TABLE, HOUR);
