@@ -87,6 +87,41 @@ function checkHeader(table: TableSpec, found: readonly string[]): void {
   }
 }
 
+function duplicateKeyError(table: TableSpec, duplicate: { key: KeyValues; count: number }): ImportValidationError {
+  return new ImportValidationError(
+    table.name,
+    `duplicate primary key (${table.primaryKey.join(', ')}): ${formatKey(duplicate.key)} appears ${duplicate.count} times`,
+  );
+}
+
+/**
+ * Merges staging into the target and proves no key was staged twice, without paying a GROUP BY on every import:
+ * PostgreSQL itself refuses a key that hits one row twice in the merge (SQLSTATE 21000), and when every staged row
+ * was inserted or updated, each hit a different row, so the keys were unique. Only when some rows changed nothing
+ * (or the key-only table ignored them) does the explicit duplicate query run. Either way the offending key is named.
+ */
+async function mergeCheckingKeys(
+  db: Kysely<DynamicTargetDatabase>,
+  table: TableSpec,
+  stagedRows: number,
+): Promise<{ inserted: number; updated: number }> {
+  await sql`savepoint import_merge`.execute(db);
+  let merged: { inserted: number; updated: number };
+  try {
+    merged = await mergeStaging(db, table);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '21000') throw error;
+    await sql`rollback to savepoint import_merge`.execute(db);
+    const duplicate = await findDuplicateKey(db, table);
+    throw duplicate ? duplicateKeyError(table, duplicate) : error;
+  }
+  if (merged.inserted + merged.updated < stagedRows) {
+    const duplicate = await findDuplicateKey(db, table);
+    if (duplicate) throw duplicateKeyError(table, duplicate);
+  }
+  return merged;
+}
+
 /**
  * Imports one Athena result CSV into its target table: streams the object into COPY, checks the hour and the keys in
  * SQL, merges with one statement, and writes the ledger row, all in one transaction. On any failure the target and
@@ -142,14 +177,8 @@ export async function importResult(request: ImportRequest): Promise<ImportSummar
           table.name,
           `a row does not belong to hour ${hour.text}: ${formatKey(outside)} (${table.partitionColumn} must be ${hour.text}:00:00 UTC)`,
         );
-      const duplicate = await findDuplicateKey(db, table);
-      if (duplicate)
-        throw new ImportValidationError(
-          table.name,
-          `duplicate primary key (${table.primaryKey.join(', ')}): ${formatKey(duplicate.key)} appears ${duplicate.count} times`,
-        );
       const deleted = table.mode === 'replace-partition' ? await deleteAbsentRows(db, table, hour) : 0;
-      const { inserted, updated } = await mergeStaging(db, table);
+      const { inserted, updated } = await mergeCheckingKeys(db, table, copied.rows);
       const durationMs = Math.round(performance.now() - started);
       await writeLedgerEntry(tx.db, {
         ...common,

@@ -253,6 +253,41 @@ export function defineImportSuite(
       );
     });
 
+    it('finds duplicates however the merge meets them: new keys, unchanged rows, a key-only table', async () => {
+      const fresh = await expectRejectedUnchanged(() =>
+        load(
+          'replaced',
+          csv(REPLACED_HEADER, ['"n","2026-11-27 13:00:00.000","1"', '"n","2026-11-27 13:00:00.000","2"']),
+          {
+            hour: '2026-11-27T13',
+          },
+        ),
+      );
+      expect(fresh.message).toContain(
+        'duplicate primary key (term, hour): term="n", hour="2026-11-27 13:00:00+00" appears 2 times',
+      );
+
+      // Both copies equal the stored row: the merge changes nothing and raises nothing, the count check catches it.
+      const stored = '"a","2026-11-27 10:00:00.000","10"';
+      const unchanged = await expectRejectedUnchanged(() =>
+        load(
+          'replaced',
+          csv(REPLACED_HEADER, [
+            stored,
+            stored,
+            '"b","2026-11-27 10:00:00.000","2"',
+            '"d","2026-11-27 10:00:00.000","4"',
+          ]),
+        ),
+      );
+      expect(unchanged.message).toContain('term="a", hour="2026-11-27 10:00:00+00" appears 2 times');
+
+      const keyOnly = await expectRejectedUnchanged(() =>
+        load('key_only', csv('"term","hour"', ['"q","2026-11-27 10:00:00.000"', '"q","2026-11-27 10:00:00.000"'])),
+      );
+      expect(keyOnly.message).toContain('term="q", hour="2026-11-27 10:00:00+00" appears 2 times');
+    });
+
     it('rejects values PostgreSQL cannot read, with the line and column', async () => {
       // The bad row is record 5 but line 6: PostgreSQL counts physical lines, and row 3 holds a newline.
       const rows = [...EDGE_ROWS, EDGE_ROWS[1]!.replace('"2","2026', '"5","2026').replace('"0","0"', '"0","many"')];
