@@ -7,7 +7,7 @@ import { type DeliveryOutcome, deliver, type RegisteredTarget } from './delivery
 import { ResourceNotFoundError, ValidationError } from './errors.ts';
 import { testEventPattern } from './event-pattern.ts';
 import { validateTargetInput } from './input-transformer.ts';
-import { matchesPattern } from './pattern-matching.ts';
+import { type FlatEvent, flattenEvent, matchesPattern } from './pattern-matching.ts';
 import { compileEventPattern } from './pattern-validation.ts';
 import { type BackoffOptions, resolveRetryPolicy } from './retry-policy.ts';
 
@@ -325,10 +325,13 @@ export class LocalEventBridge {
   }
 
   #route(bus: string, event: Record<string, unknown>, ingestionTime: Date, ruleNames: readonly string[] | undefined) {
+    let flat: FlatEvent | undefined;
     for (const rule of this.#rules.values()) {
       if (rule.eventBusName !== bus || rule.state !== 'ENABLED') continue;
       if (ruleNames && !ruleNames.includes(rule.name)) continue;
-      if (!matchesPattern(rule.pattern, event)) continue;
+      // Flatten once per event, not once per rule.
+      flat ??= flattenEvent(event);
+      if (!matchesPattern(rule.pattern, flat)) continue;
       for (const target of rule.targets.values()) this.#schedule(rule, target, event, ingestionTime);
     }
   }
