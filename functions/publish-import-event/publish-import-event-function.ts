@@ -10,7 +10,9 @@ function outcomeMetric(event: ImportEvent): [string, Record<string, string>] | u
     case 'Import Succeeded':
       return ['ImportSucceeded', { table: event.detail.table }];
     case 'Import Failed':
-      return ['ImportFailed', { table: event.detail.table }];
+      // Aurora-stage failures are counted by the import Lambda itself (each failed attempt); an Athena-stage
+      // failure never reached it, so it is counted here. Together: every failure once.
+      return event.detail.stage === 'athena' ? ['ImportFailed', { table: event.detail.table }] : undefined;
     case 'Import Skipped':
       return ['ImportSkipped', { table: event.detail.table }];
     default:
