@@ -31,8 +31,9 @@ export interface DuckDbAthenaOptions extends LocalLakeLayout {
 }
 
 /**
- * Athena on DuckDB: runs the Athena SQL against views over the local lake (`LocalAthenaCatalog`), streams the result
- * into `<OutputLocation>/<QueryExecutionId>.csv` in exactly Athena's CSV format through the ObjectStore port, and
+ * Athena on DuckDB: runs the Athena SQL against views over the local lake (`LocalAthenaCatalog`), has DuckDB write the
+ * result in exactly Athena's CSV format to a spool file (DuckDB streams it: memory stays bounded whatever the row
+ * count), streams that to `<OutputLocation>/<QueryExecutionId>.csv` through the ObjectStore port, and
  * answers with what GetQueryExecution would say. Failures throw `AthenaQueryFailedError` with Athena's texts
  * (TABLE_NOT_FOUND, COLUMN_NOT_FOUND, SYNTAX_ERROR, ...). Only single SELECT statements are run.
  */
@@ -54,12 +55,21 @@ export class DuckDbAthena implements AthenaQueryEngine {
     const now = this.#options.now ?? Date.now;
     const submitted = now();
     const id = (this.#options.newQueryExecutionId ?? randomUUID)();
-    const outputUri = resultObjectUri(request.outputLocation, id);
-    const output = parseS3Uri(outputUri);
     const workGroup = request.workGroup ?? DEFAULT_WORK_GROUP;
     const fail = (cause: string): never => {
       throw new AthenaQueryFailedError(ATHENA_EXCEPTION, cause, id);
     };
+    const outputUri = resultObjectUri(request.outputLocation, id);
+    if (!/^s3:\/\/[^/]+\//.test(outputUri))
+      fail(
+        serviceErrorCause(
+          `The output location '${request.outputLocation}' is not an s3://bucket/prefix URI`,
+          400,
+          'InvalidRequestException',
+          requestIdText(),
+        ),
+      );
+    const output = parseS3Uri(outputUri);
     if (!IDENTIFIER_PATTERN.test(request.database))
       fail(`SCHEMA_NOT_FOUND: Schema '${request.database}' does not exist`);
 

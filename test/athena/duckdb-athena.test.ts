@@ -152,6 +152,14 @@ describe('DuckDbAthena', () => {
         .execute({ queryString: 'SELECT 1', database: 'nodb', outputLocation: OUTPUT })
         .catch((error: unknown) => error),
     ).toMatchObject({ message: "SCHEMA_NOT_FOUND: Schema 'nodb' does not exist" });
+    expect(
+      await athena
+        .execute({ queryString: 'SELECT 1', database: 'aggregations', outputLocation: '/tmp/results' })
+        .catch((error: unknown) => error),
+    ).toMatchObject({
+      name: 'Athena.AmazonAthenaException',
+      message: expect.stringMatching(/^The output location '\/tmp\/results' is not an s3:.*InvalidRequestException/),
+    });
   });
 
   it('picks up a source whose files appear after the engine started', async () => {
