@@ -89,7 +89,11 @@ function baseRows(table: TableSpec): number {
   return LIGHT_MIN_ROWS + (stableHash(table.name) % (LIGHT_MAX_ROWS - LIGHT_MIN_ROWS + 1));
 }
 
-/** FNV-1a: a small stable hash for seeds (the same on every machine and DuckDB version). */
+/**
+ * FNV-1a: the seed of a table's hour, the same everywhere. Values then come from DuckDB's `hash(row, seed, column)`,
+ * stable for the DuckDB version package-lock.json pins (a DuckDB upgrade may change the sample values, never their
+ * shape).
+ */
 function stableHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index++) {
