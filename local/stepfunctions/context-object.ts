@@ -6,7 +6,11 @@ import type { JsonObject } from './types.ts';
 export function buildContext(run: StateRun): JsonObject {
   const State: JsonObject = { EnteredTime: new Date(run.enteredTime).toISOString(), Name: run.name };
   if (run.state.Type === 'Task') State.RetryCount = run.retryCount;
-  const context: JsonObject = { Execution: run.exec.contextBase.Execution, State, StateMachine: run.exec.contextBase.StateMachine };
+  const context: JsonObject = {
+    Execution: run.exec.contextBase.Execution,
+    State,
+    StateMachine: run.exec.contextBase.StateMachine,
+  };
   if (run.frame.mapItem) context.Map = { Item: run.frame.mapItem };
   return context;
 }

@@ -5,8 +5,8 @@
  * Assign and Output are evaluated against the variables as they were before the state, then assigned.
  */
 import { QueryEvaluationError, RuntimeError } from './errors.ts';
-import { evaluateTemplate, hasExpressions, type StatesBinding } from './jsonata-eval.ts';
 import { evaluatePath, missingPathMessage, NOT_FOUND, type PathRoots, requirePath, setAtPath } from './json-path.ts';
+import { evaluateTemplate, hasExpressions, type StatesBinding } from './jsonata-eval.ts';
 import { applyPayloadTemplate, evaluateDynamicValue } from './payload-template.ts';
 import type { StateRun } from './state-run.ts';
 
@@ -33,7 +33,11 @@ export function effectiveInput(run: StateRun): unknown {
 }
 
 /** Parameters (JSONPath) or Arguments (JSONata); without them the effective input goes through. */
-export async function stateArguments(run: StateRun, input: unknown, field: 'Parameters' | 'ItemSelector' = 'Parameters'): Promise<unknown> {
+export async function stateArguments(
+  run: StateRun,
+  input: unknown,
+  field: 'Parameters' | 'ItemSelector' = 'Parameters',
+): Promise<unknown> {
   if (run.jsonata) {
     const args = run.state.Arguments;
     if (args === undefined) return input;
@@ -74,7 +78,9 @@ export function applyResultPath(run: StateRun, resultPath: string | null | undef
     return setAtPath(run.input, resultPath, result);
   } catch (error) {
     if (error instanceof RuntimeError) {
-      throw new RuntimeError(`Invalid path '${resultPath}' : ${missingPathMessage(resultPath, pathRoots(run, run.input))}`);
+      throw new RuntimeError(
+        `Invalid path '${resultPath}' : ${missingPathMessage(resultPath, pathRoots(run, run.input))}`,
+      );
     }
     throw error;
   }
@@ -99,7 +105,12 @@ export async function finishState(run: StateRun, result: unknown, resultFields =
     const assigned = await evaluateAssign(run, run.state.Assign, undefined, () => binding as StatesBinding);
     let output = result;
     if (run.state.Output !== undefined) {
-      output = await evaluateTemplate(run.state.Output, 'Output', binding ?? statesBinding(run, { result }), run.frame.variables);
+      output = await evaluateTemplate(
+        run.state.Output,
+        'Output',
+        binding ?? statesBinding(run, { result }),
+        run.frame.variables,
+      );
     }
     applyAssignments(run, assigned);
     return output;

@@ -50,7 +50,10 @@ export type TaskHandler = (input: unknown, ctx: TaskHandlerContext) => Promise<u
  * A local Lambda function. A thrown value with `errorType` / `errorMessage` (Lambda's wire format) is reported as
  * is; any other Error becomes Error = its `name`, Cause = JSON `{errorMessage, errorType, trace}`.
  */
-export type LambdaHandler = (payload: unknown, ctx: TaskHandlerContext & { readonly functionName: string }) => Promise<unknown>;
+export type LambdaHandler = (
+  payload: unknown,
+  ctx: TaskHandlerContext & { readonly functionName: string },
+) => Promise<unknown>;
 
 export interface StepFunctionsEngineOptions {
   /** Time source for Wait, Retry and timeouts. Default: real time. */
@@ -115,7 +118,29 @@ function functionNameOf(nameOrArn: string): string {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+}
+
+/** JSON as Python's json.dumps writes it (the AWS-recorded Content-Length comes from Python functions). */
+function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (isObject(value)) {
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pythonJson(k)}: ${pythonJson(v)}`)
+      .join(', ')}}`;
+  }
+  if (typeof value === 'string') {
+    return JSON.stringify(value).replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** Lambda's error payload for a thrown value. */
@@ -125,7 +150,10 @@ function lambdaFailure(thrown: unknown): StatesError {
     return new StatesError(thrown.errorType, JSON.stringify(thrown), { fromTask: true });
   }
   if (thrown instanceof Error) {
-    const trace = thrown.stack?.split('\n').slice(1).map((l) => l.trim());
+    const trace = thrown.stack
+      ?.split('\n')
+      .slice(1)
+      .map((l) => l.trim());
     return new StatesError(
       thrown.name,
       JSON.stringify({ errorMessage: thrown.message, errorType: thrown.name, ...(trace ? { trace } : {}) }),
@@ -160,7 +188,8 @@ export class StepFunctionsEngine {
   /** Serves Task states whose Resource equals `resource`, matches the RegExp, or matches a `*` glob. */
   registerTaskHandler(resource: string | RegExp, handler: TaskHandler): void {
     if (typeof resource === 'string' && !resource.includes('*')) this.exactHandlers.set(resource, handler);
-    else this.patternHandlers.push({ pattern: typeof resource === 'string' ? globToRegExp(resource) : resource, handler });
+    else
+      this.patternHandlers.push({ pattern: typeof resource === 'string' ? globToRegExp(resource) : resource, handler });
   }
 
   /** Serves a Lambda function, both as a function-ARN Resource and through `arn:aws:states:::lambda:invoke`. */
@@ -176,7 +205,9 @@ export class StepFunctionsEngine {
     try {
       definition = JSON.parse(substituted);
     } catch (error) {
-      throw new SyntaxError(`State machine '${input.name}': the definition is not valid JSON: ${(error as Error).message}`);
+      throw new SyntaxError(
+        `State machine '${input.name}': the definition is not valid JSON: ${(error as Error).message}`,
+      );
     }
     validateDefinition(definition);
     const arn = `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${input.name}`;
@@ -197,6 +228,15 @@ export class StepFunctionsEngine {
    * is the same (idempotent, as AWS does for STANDARD workflows); otherwise throws `ExecutionAlreadyExistsError`.
    */
   startExecution(input: StartExecutionInput): ExecutionHandle {
+    return this.start(input, false);
+  }
+
+  /** StartSyncExecution (for EXPRESS machines): resolves with the finished execution's description. */
+  startSyncExecution(input: StartExecutionInput): Promise<ExecutionDescription> {
+    return this.start(input, true).done;
+  }
+
+  private start(input: StartExecutionInput, sync: boolean): ExecutionHandle {
     const machine = this.machines.get(input.stateMachineArn);
     if (!machine) throw new DoesNotExistError('StateMachine', input.stateMachineArn);
     const name = input.name ?? randomUUID();
@@ -204,7 +244,8 @@ export class StepFunctionsEngine {
     const executionArn = `arn:aws:states:${this.region}:${this.accountId}:execution:${machine.name}:${name}`;
     const existing = machine.executions.get(name);
     if (existing) {
-      if (existing.describe().status === 'RUNNING' && existing.inputText === JSON.stringify(value)) return this.handle(existing);
+      if (existing.describe().status === 'RUNNING' && existing.inputText === JSON.stringify(value))
+        return this.handle(existing);
       throw new ExecutionAlreadyExistsError(executionArn);
     }
     const run = new ExecutionRun({
@@ -216,8 +257,11 @@ export class StepFunctionsEngine {
       input: value,
       clock: this.clock,
       roleArn: machine.roleArn,
+      type: machine.type,
+      synchronous: sync,
       maxHistoryEvents: this.maxHistoryEvents,
-      invokeTask: (state, resource, args, signal, heartbeat) => this.invokeTask(state, resource, args, signal, heartbeat),
+      invokeTask: (state, resource, args, signal, heartbeat) =>
+        this.invokeTask(state, resource, args, signal, heartbeat),
       forwardEvent: (event) => {
         for (const listener of this.listeners) listener(event);
       },
@@ -284,7 +328,8 @@ export class StepFunctionsEngine {
         return result;
       } catch (thrown) {
         const error = thrown instanceof ExecutionAbortedError ? thrown : lambdaFailure(thrown);
-        if (error instanceof StatesError) history.add('LambdaFunctionFailed', { error: error.error, cause: error.cause });
+        if (error instanceof StatesError)
+          history.add('LambdaFunctionFailed', { error: error.error, cause: error.cause });
         throw error;
       }
     }
@@ -337,9 +382,17 @@ export class StepFunctionsEngine {
     if (typeof params.FunctionName !== 'string') {
       throw new StatesError('States.Runtime', 'lambda:invoke needs a FunctionName parameter');
     }
-    const payload = params.Payload === undefined || params.Payload === null ? {} : params.Payload;
+    let payload = params.Payload === undefined || params.Payload === null ? {} : params.Payload;
+    if (typeof payload === 'string') {
+      // A string Payload is sent as the request body, i.e. as JSON text.
+      try {
+        payload = JSON.parse(payload);
+      } catch {
+        // not JSON: the function receives the string
+      }
+    }
     const result = await this.callLambda(functionNameOf(params.FunctionName), payload, ctx);
-    const length = String(Buffer.byteLength(JSON.stringify(result), 'utf8'));
+    const length = String(Buffer.byteLength(pythonJson(result), 'utf8'));
     const requestId = randomUUID();
     const date = new Date(this.clock.now()).toUTCString();
     const trace = `Root=1-${randomUUID().replace(/-/g, '').slice(0, 8)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Sampled=0`;
@@ -380,7 +433,11 @@ export class StepFunctionsEngine {
       try {
         childInput = JSON.parse(childInput);
       } catch {
-        throw new StatesError('StepFunctions.InvalidExecutionInputException', `Invalid execution input: ${childInput}`, { fromTask: true });
+        throw new StatesError(
+          'StepFunctions.InvalidExecutionInputException',
+          `Invalid execution input: ${childInput}`,
+          { fromTask: true },
+        );
       }
     }
     let handle: ExecutionHandle;

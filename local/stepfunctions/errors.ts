@@ -37,7 +37,7 @@ export class QueryEvaluationError extends StatesError {
 /** `States.Timeout`: a Task ran longer than TimeoutSeconds. */
 export class TaskTimeoutError extends StatesError {
   override readonly name = 'TaskTimeoutError';
-  constructor(cause?: string) {
+  constructor(cause = '') {
     super('States.Timeout', cause, { fromTask: false });
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Clock } from './clock.ts';
 import { buildContext } from './context-object.ts';
-import { ExecutionAbortedError, RuntimeError, StatesError, toStatesError } from './errors.ts';
+import { DataLimitExceededError, ExecutionAbortedError, RuntimeError, StatesError, toStatesError } from './errors.ts';
 import { History, type HistoryEventType, type HistoryListener } from './history.ts';
 import { locateError } from './retry-catch.ts';
 import type { ExecutionServices, Frame, StateOutcome, StateRun } from './state-run.ts';
@@ -14,7 +14,7 @@ import { runMap } from './states/map.ts';
 import { runParallel } from './states/parallel.ts';
 import { runPass } from './states/pass.ts';
 import { runSucceed } from './states/succeed.ts';
-import { runTask } from './states/task.ts';
+import { MAX_PAYLOAD_BYTES, runTask } from './states/task.ts';
 import { runWait } from './states/wait.ts';
 import type { JsonObject, MachineDefinition, StateDefinition } from './types.ts';
 
@@ -56,6 +56,9 @@ export interface ExecutionRunOptions {
   readonly input: unknown;
   readonly clock: Clock;
   readonly roleArn: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  /** Started by StartSyncExecution. */
+  readonly synchronous: boolean;
   readonly invokeTask: TaskInvoker;
   readonly forwardEvent: HistoryListener;
   /** AWS fails an execution past 25,000 history events. */
@@ -112,7 +115,8 @@ export class ExecutionRun implements ExecutionServices {
         StartTime: startDate.toISOString(),
         Name: options.name,
         RoleArn: options.roleArn,
-        RedriveCount: 0,
+        // Synchronous Express executions cannot be redriven, so their context has no RedriveCount.
+        ...(options.synchronous ? {} : { RedriveCount: 0 }),
       },
       StateMachine: { Id: options.stateMachineArn, Name: options.stateMachineName },
     };
@@ -138,7 +142,13 @@ export class ExecutionRun implements ExecutionServices {
     this.controller.abort(new ExecutionAbortedError(reason ?? 'aborted'));
   }
 
-  invokeTask(run: StateRun, resource: string, input: unknown, signal: AbortSignal, heartbeat: () => void): Promise<unknown> {
+  invokeTask(
+    run: StateRun,
+    resource: string,
+    input: unknown,
+    signal: AbortSignal,
+    heartbeat: () => void,
+  ): Promise<unknown> {
     return this.invoker(run, resource, input, signal, heartbeat);
   }
 
@@ -165,7 +175,9 @@ export class ExecutionRun implements ExecutionServices {
         ),
       );
     }
-    const aborted = new Promise<void>((resolve) => this.controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+    const aborted = new Promise<void>((resolve) =>
+      this.controller.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     try {
       const output = await Promise.race([work, aborted.then(() => work)]);
       if (this.controller.signal.aborted) throw new ExecutionAbortedError('aborted');
@@ -194,7 +206,10 @@ export class ExecutionRun implements ExecutionServices {
 
   private settle(fields: Partial<ExecutionDescription>): void {
     const d: Record<string, unknown> = { ...this.description, ...fields, stopDate: new Date(this.clock.now()) };
-    for (const key of Object.keys(d)) if (d[key] === undefined) delete d[key];
+    // DescribeExecution leaves out absent and empty error/cause (a Task timeout's cause is '').
+    for (const key of Object.keys(d)) {
+      if (d[key] === undefined || ((key === 'cause' || key === 'error') && d[key] === '')) delete d[key];
+    }
     this.description = d as unknown as ExecutionDescription;
   }
 
@@ -236,9 +251,13 @@ export class ExecutionRun implements ExecutionServices {
       if (thrown instanceof ExecutionAbortedError || frame.signal.aborted) throw new ExecutionAbortedError('aborted');
       throw thrown instanceof StatesError ? locateError(run, thrown) : thrown;
     }
-    if (type !== 'Fail') {
-      this.history.add(`${type}StateExited` as HistoryEventType, { name, output: JSON.stringify(outcome.output) });
+    const outputText = JSON.stringify(outcome.output) ?? 'null';
+    if (outputText.length > MAX_PAYLOAD_BYTES / 4 && Buffer.byteLength(outputText, 'utf8') > MAX_PAYLOAD_BYTES) {
+      throw new DataLimitExceededError(
+        `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+      );
     }
+    this.history.add(`${type}StateExited` as HistoryEventType, { name, output: outputText });
     return outcome;
   }
 }

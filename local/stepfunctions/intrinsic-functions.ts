@@ -139,7 +139,13 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   return out;
 }
 
-const HASHES: Record<string, string> = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const HASHES: Record<string, string> = {
+  MD5: 'md5',
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
 
 function fail(name: string, message: string): never {
   throw new IntrinsicFailureError(`Invalid arguments in ${name}: ${message}`);
@@ -242,8 +248,8 @@ const FUNCTIONS: Record<string, (args: unknown[], name: string) => unknown> = {
     return { ...(a as object), ...(b as object) };
   },
   'States.MathRandom': (args, name) => {
-    const start = int(name, args[0]);
-    const end = int(name, args[1]);
+    const start = Math.round(num(name, args[0]));
+    const end = Math.round(num(name, args[1]));
     return start + Math.floor(Math.random() * (end - start));
   },
   'States.MathAdd': (args, name) => javaRound(num(name, args[0])) + javaRound(num(name, args[1])),

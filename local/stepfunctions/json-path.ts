@@ -100,7 +100,8 @@ function parseSegments(text: string, startAt: number): Segment[] {
       const inner = text.slice(i + 1, j).trim();
       i = j + 1;
       if (inner === '*') segments.push({ kind: 'wildcard' });
-      else if (inner.startsWith('?(') && inner.endsWith(')')) segments.push({ kind: 'filter', tests: parseFilter(inner.slice(2, -1)) });
+      else if (inner.startsWith('?(') && inner.endsWith(')'))
+        segments.push({ kind: 'filter', tests: parseFilter(inner.slice(2, -1)) });
       else if (/^-?\d*:-?\d*(:-?\d+)?$/.test(inner)) {
         const [a, b, s] = inner.split(':');
         segments.push({
@@ -218,7 +219,12 @@ function applySegment(seg: Segment, current: unknown[], out: unknown[]): void {
         out.push(...children(value));
         break;
       case 'union':
-        for (const key of seg.keys) applySegment(typeof key === 'number' ? { kind: 'index', index: key } : { kind: 'field', name: key }, [value], out);
+        for (const key of seg.keys)
+          applySegment(
+            typeof key === 'number' ? { kind: 'index', index: key } : { kind: 'field', name: key },
+            [value],
+            out,
+          );
         break;
       case 'slice':
         if (Array.isArray(value)) {
@@ -298,7 +304,8 @@ export function evaluatePath(path: string | ParsedPath, roots: PathRoots): unkno
     let value = root;
     for (const seg of parsed.segments) {
       if (seg.kind === 'field') {
-        if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, seg.name)) return NOT_FOUND;
+        if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, seg.name))
+          return NOT_FOUND;
         value = (value as Record<string, unknown>)[seg.name];
       } else if (seg.kind === 'index') {
         if (!Array.isArray(value)) return NOT_FOUND;
@@ -314,12 +321,16 @@ export function evaluatePath(path: string | ParsedPath, roots: PathRoots): unkno
 
 function describeMissing(parsed: ParsedPath, roots: PathRoots): string {
   // Jayway's wording: the first property that is missing, in bracket notation.
-  let value: unknown = parsed.root === '$' ? roots.input : parsed.root === '$$' ? roots.context : roots.variables?.[parsed.root];
+  let value: unknown =
+    parsed.root === '$' ? roots.input : parsed.root === '$$' ? roots.context : roots.variables?.[parsed.root];
   let shown = '$';
   for (const seg of parsed.segments) {
     if (seg.kind === 'field') {
       shown += `['${seg.name}']`;
-      if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, seg.name)) return `Missing property in path ${shown}`;
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, seg.name)) {
+        const last = seg === parsed.segments[parsed.segments.length - 1];
+        return last ? `No results for path: ${shown}` : `Missing property in path ${shown}`;
+      }
       value = (value as Record<string, unknown>)[seg.name];
     } else if (seg.kind === 'index') {
       shown += `[${seg.index}]`;
@@ -334,9 +345,7 @@ function describeMissing(parsed: ParsedPath, roots: PathRoots): string {
 export function requirePath(path: string, roots: PathRoots): unknown {
   const value = evaluatePath(path, roots);
   if (value === NOT_FOUND) {
-    const parsed = parsePath(path);
-    const shown = `$${parsed.segments.map((s) => (s.kind === 'field' ? `['${s.name}']` : s.kind === 'index' ? `[${s.index}]` : '')).join('')}`;
-    throw new RuntimeError(`Invalid path '${path}' : No results for path: ${shown}`);
+    throw new RuntimeError(`Invalid path '${path}' : ${describeMissing(parsePath(path), roots)}`);
   }
   return value;
 }

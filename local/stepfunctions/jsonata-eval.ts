@@ -38,7 +38,8 @@ export function hasExpressions(template: unknown): boolean {
 }
 
 function partition(array: unknown, size: unknown): unknown[][] {
-  if (!Array.isArray(array) || typeof size !== 'number' || size <= 0) throw new Error('Invalid arguments to $partition');
+  if (!Array.isArray(array) || typeof size !== 'number' || size <= 0)
+    throw new Error('Invalid arguments to $partition');
   const out: unknown[][] = [];
   for (let i = 0; i < array.length; i += size) out.push(array.slice(i, i + size));
   return out;
@@ -48,12 +49,20 @@ function range(start: unknown, end: unknown, step: unknown): number[] {
   if (typeof start !== 'number' || typeof end !== 'number' || typeof step !== 'number' || step === 0) {
     throw new Error('Invalid arguments to $range');
   }
-  const out: number[] = [];
+  const out: number[] & { sequence?: boolean } = [];
   for (let v = start; step > 0 ? v <= end : v >= end; v += step) out.push(v);
+  // A JSONata sequence: a single item collapses to the item, as AWS's $range does.
+  out.sequence = true;
   return out;
 }
 
-const HASHES: Record<string, string> = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const HASHES: Record<string, string> = {
+  MD5: 'md5',
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
 
 /** Step Functions' additions to the JSONata library. */
 const SFN_FUNCTIONS: Record<string, unknown> = {
@@ -137,10 +146,17 @@ export async function evaluateExpression(
     );
   }
   if (result === undefined) {
-    throw new QueryEvaluationError(`The JSONata expression '${body}' specified for the field '${field}' returned nothing (undefined).`);
+    throw new QueryEvaluationError(
+      `The JSONata expression '${body}' specified for the field '${field}' returned nothing (undefined).`,
+    );
   }
-  if (typeof result === 'function') {
-    throw new QueryEvaluationError(`The JSONata expression '${body}' specified for the field '${field}' returned an unsupported result type.`);
+  if (
+    typeof result === 'function' ||
+    (isObject(result) && ('_jsonata_lambda' in result || '_jsonata_function' in result))
+  ) {
+    throw new QueryEvaluationError(
+      `The JSONata expression '${body}' specified for the field '${field}' returned an unsupported result type.`,
+    );
   }
   return toPlain(result);
 }
@@ -156,7 +172,8 @@ export async function evaluateTemplate(
   if (isExpression(template)) return evaluateExpression(template, field, states, variables);
   if (Array.isArray(template)) {
     const out: unknown[] = [];
-    for (let i = 0; i < template.length; i++) out.push(await evaluateTemplate(template[i], `${field}[${i}]`, states, variables));
+    for (let i = 0; i < template.length; i++)
+      out.push(await evaluateTemplate(template[i], `${field}[${i}]`, states, variables));
     return out;
   }
   const out: Record<string, unknown> = {};

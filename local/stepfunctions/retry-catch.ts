@@ -1,18 +1,19 @@
 /**
  * Retry and Catch for Task, Map and Parallel states. `ErrorEquals` matches exactly (case-sensitive);
- * `States.ALL` matches everything except `States.Runtime` and `States.DataLimitExceeded` (terminal on AWS);
+ * `States.ALL` matches everything; `States.Runtime` is never matched (terminal on AWS);
  * `States.TaskFailed` matches any failure of the task's work except `States.Timeout`.
  */
+
+import { applyAssignments, applyResultPath, evaluateAssign, statesBinding } from './data-flow.ts';
 import {
   DataLimitExceededError,
   ExecutionAbortedError,
   IntrinsicFailureError,
   QueryEvaluationError,
   RuntimeError,
-  StatesError,
+  type StatesError,
   toStatesError,
 } from './errors.ts';
-import { applyAssignments, applyResultPath, evaluateAssign, statesBinding } from './data-flow.ts';
 import { evaluateTemplate } from './jsonata-eval.ts';
 import type { StateOutcome, StateRun } from './state-run.ts';
 import type { Catcher, Retrier } from './types.ts';
@@ -40,9 +41,11 @@ export function locateError(run: StateRun, error: StatesError): StatesError {
 /** Whether `names` (an ErrorEquals list) matches `error`. */
 export function errorMatches(names: readonly string[], error: StatesError): boolean {
   const name = error.error ?? '';
+  // States.Runtime is terminal on AWS: no Retry or Catch applies, not even one naming it.
+  if (name === 'States.Runtime') return false;
   for (const candidate of names) {
     if (candidate === name) return true;
-    if (candidate === 'States.ALL' && name !== 'States.Runtime' && name !== 'States.DataLimitExceeded') return true;
+    if (candidate === 'States.ALL') return true;
     if (candidate === 'States.TaskFailed' && error.fromTask && name !== 'States.Timeout') return true;
   }
   return false;
@@ -72,7 +75,9 @@ async function applyCatcher(run: StateRun, catcher: Catcher, error: StatesError)
     const binding = statesBinding(run, { errorOutput: errOut });
     const assigned = await evaluateAssign(run, catcher.Assign, undefined, () => binding);
     const output =
-      catcher.Output === undefined ? errOut : await evaluateTemplate(catcher.Output, 'Output', binding, run.frame.variables);
+      catcher.Output === undefined
+        ? errOut
+        : await evaluateTemplate(catcher.Output, 'Output', binding, run.frame.variables);
     applyAssignments(run, assigned);
     return { output, next: catcher.Next };
   }

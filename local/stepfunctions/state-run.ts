@@ -25,7 +25,13 @@ export interface ExecutionServices {
   /** Runs an inner machine (branch, iteration) to its end; resolves with its output. */
   runMachine(machine: MachineDefinition, input: unknown, frame: Frame): Promise<unknown>;
   /** Finds the handler for a Task resource and calls it. */
-  invokeTask(run: StateRun, resource: string, input: unknown, signal: AbortSignal, heartbeat: () => void): Promise<unknown>;
+  invokeTask(
+    run: StateRun,
+    resource: string,
+    input: unknown,
+    signal: AbortSignal,
+    heartbeat: () => void,
+  ): Promise<unknown>;
 }
 
 /** One state being run. */

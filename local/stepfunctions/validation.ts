@@ -10,14 +10,29 @@ import { isObject, type JsonObject } from './types.ts';
 const STATE_TYPES = new Set(['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map']);
 const JSONPATH_ONLY = ['InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'ItemsPath'];
 const JSONATA_ONLY = ['Arguments', 'Output', 'Items'];
-const PATH_FIELDS = ['InputPath', 'OutputPath', 'ResultPath', 'ItemsPath', 'SecondsPath', 'TimestampPath', 'TimeoutSecondsPath', 'HeartbeatSecondsPath'];
+const PATH_FIELDS = [
+  'InputPath',
+  'OutputPath',
+  'ResultPath',
+  'ItemsPath',
+  'SecondsPath',
+  'TimestampPath',
+  'TimeoutSecondsPath',
+  'HeartbeatSecondsPath',
+];
 
 interface Problem {
   path: string;
   message: string;
 }
 
-function checkErrorList(list: unknown, where: string, problems: Problem[], needsNext: boolean, states: JsonObject): void {
+function checkErrorList(
+  list: unknown,
+  where: string,
+  problems: Problem[],
+  needsNext: boolean,
+  states: JsonObject,
+): void {
   if (list === undefined) return;
   if (!Array.isArray(list)) {
     problems.push({ path: where, message: 'must be an array' });
@@ -36,7 +51,11 @@ function checkErrorList(list: unknown, where: string, problems: Problem[], needs
     if (needsNext && (typeof item.Next !== 'string' || !(item.Next in states))) {
       problems.push({ path: `${at}.Next`, message: `'${String(item.Next)}' is not a state` });
     }
-    if (!needsNext && item.MaxAttempts !== undefined && (typeof item.MaxAttempts !== 'number' || item.MaxAttempts < 0)) {
+    if (
+      !needsNext &&
+      item.MaxAttempts !== undefined &&
+      (typeof item.MaxAttempts !== 'number' || item.MaxAttempts < 0)
+    ) {
       problems.push({ path: `${at}.MaxAttempts`, message: 'must be a non-negative integer' });
     }
   });
@@ -48,13 +67,18 @@ function checkChoiceRule(rule: unknown, at: string, problems: Problem[], jsonata
     return;
   }
   if (jsonata) {
-    if (rule.Condition === undefined) problems.push({ path: `${at}.Condition`, message: 'is required in JSONata choice rules' });
+    if (rule.Condition === undefined)
+      problems.push({ path: `${at}.Condition`, message: 'is required in JSONata choice rules' });
     return;
   }
   for (const op of ['And', 'Or'] as const) {
     if (rule[op] !== undefined) {
       if (!Array.isArray(rule[op])) problems.push({ path: `${at}.${op}`, message: 'must be an array' });
-      else (rule[op] as unknown[]).forEach((r, i) => checkChoiceRule(r, `${at}.${op}[${i}]`, problems, jsonata));
+      else {
+        (rule[op] as unknown[]).forEach((r, i) => {
+          checkChoiceRule(r, `${at}.${op}[${i}]`, problems, jsonata);
+        });
+      }
       return;
     }
   }
@@ -99,7 +123,7 @@ function checkMachine(machine: unknown, where: string, problems: Problem[], pare
     }
     const stateLanguage = (raw.QueryLanguage as string | undefined) ?? language;
     if (language === 'JSONata' && raw.QueryLanguage === 'JSONPath') {
-      problems.push({ path: `${at}.QueryLanguage`, message: "a JSONPath state cannot appear in a JSONata machine" });
+      problems.push({ path: `${at}.QueryLanguage`, message: 'a JSONPath state cannot appear in a JSONata machine' });
     }
     const jsonata = stateLanguage === 'JSONata';
     for (const field of jsonata ? JSONPATH_ONLY : JSONATA_ONLY) {
@@ -110,7 +134,8 @@ function checkMachine(machine: unknown, where: string, problems: Problem[], pare
     if (!jsonata) {
       for (const field of PATH_FIELDS) {
         const value = raw[field];
-        if (typeof value === 'string' && !isValidPath(value)) problems.push({ path: `${at}.${field}`, message: `'${value}' is not a valid JSONPath` });
+        if (typeof value === 'string' && !isValidPath(value))
+          problems.push({ path: `${at}.${field}`, message: `'${value}' is not a valid JSONPath` });
       }
     }
     const terminal = type === 'Choice' || type === 'Succeed' || type === 'Fail';
@@ -122,7 +147,8 @@ function checkMachine(machine: unknown, where: string, problems: Problem[], pare
         problems.push({ path: `${at}.Next`, message: `'${String(raw.Next)}' is not a state` });
       }
     }
-    if (type === 'Task' && typeof raw.Resource !== 'string') problems.push({ path: `${at}.Resource`, message: 'must be a string' });
+    if (type === 'Task' && typeof raw.Resource !== 'string')
+      problems.push({ path: `${at}.Resource`, message: 'must be a string' });
     if (type === 'Choice') {
       if (!Array.isArray(raw.Choices) || raw.Choices.length === 0) {
         problems.push({ path: `${at}.Choices`, message: 'must be a non-empty array' });
@@ -146,20 +172,37 @@ function checkMachine(machine: unknown, where: string, problems: Problem[], pare
       if (raw.Catch !== undefined) problems.push({ path: `${at}.Catch`, message: `is not allowed in a ${type} state` });
     }
     if (type === 'Parallel') {
-      if (!Array.isArray(raw.Branches) || raw.Branches.length === 0) problems.push({ path: `${at}.Branches`, message: 'must be a non-empty array' });
-      else raw.Branches.forEach((b: unknown, i) => checkMachine(b, `${at}.Branches[${i}]`, problems, stateLanguage));
+      if (!Array.isArray(raw.Branches) || raw.Branches.length === 0)
+        problems.push({ path: `${at}.Branches`, message: 'must be a non-empty array' });
+      else {
+        raw.Branches.forEach((b: unknown, i) => {
+          checkMachine(b, `${at}.Branches[${i}]`, problems, stateLanguage);
+        });
+      }
     }
     if (type === 'Map') {
       const processor = raw.ItemProcessor ?? raw.Iterator;
       if (processor === undefined) problems.push({ path: `${at}.ItemProcessor`, message: 'is required' });
-      else checkMachine(processor, `${at}.${raw.ItemProcessor ? 'ItemProcessor' : 'Iterator'}`, problems, stateLanguage);
-      if (isObject(raw.ItemProcessor) && isObject(raw.ItemProcessor.ProcessorConfig) && raw.ItemProcessor.ProcessorConfig.Mode === 'DISTRIBUTED') {
-        problems.push({ path: `${at}.ItemProcessor.ProcessorConfig.Mode`, message: 'DISTRIBUTED Map is not supported by the local engine' });
+      else
+        checkMachine(processor, `${at}.${raw.ItemProcessor ? 'ItemProcessor' : 'Iterator'}`, problems, stateLanguage);
+      if (
+        isObject(raw.ItemProcessor) &&
+        isObject(raw.ItemProcessor.ProcessorConfig) &&
+        raw.ItemProcessor.ProcessorConfig.Mode === 'DISTRIBUTED'
+      ) {
+        problems.push({
+          path: `${at}.ItemProcessor.ProcessorConfig.Mode`,
+          message: 'DISTRIBUTED Map is not supported by the local engine',
+        });
       }
     }
     if (type === 'Wait') {
       const fields = ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath'].filter((f) => raw[f] !== undefined);
-      if (fields.length !== 1) problems.push({ path: at, message: 'a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath' });
+      if (fields.length !== 1)
+        problems.push({
+          path: at,
+          message: 'a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath',
+        });
     }
   }
 }

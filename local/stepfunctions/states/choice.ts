@@ -12,14 +12,15 @@ import {
   statesBinding,
 } from '../data-flow.ts';
 import { QueryEvaluationError, RuntimeError, StatesError } from '../errors.ts';
-import { evaluateExpression, evaluateTemplate, isExpression } from '../jsonata-eval.ts';
 import { evaluatePath, NOT_FOUND, type PathRoots } from '../json-path.ts';
+import { evaluateExpression, evaluateTemplate, isExpression } from '../jsonata-eval.ts';
 import type { StateOutcome, StateRun } from '../state-run.ts';
 import type { JsonObject } from '../types.ts';
 import { parseIsoTimestamp } from './wait.ts';
 
 type Kind = 'String' | 'Numeric' | 'Boolean' | 'Timestamp';
-const OPERATOR = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals|Matches)(Path)?$/;
+const OPERATOR =
+  /^(String|Numeric|Boolean|Timestamp)(Equals|LessThan|GreaterThan|LessThanEquals|GreaterThanEquals|Matches)(Path)?$/;
 
 function typeOk(kind: Kind, value: unknown): boolean {
   switch (kind) {
@@ -85,7 +86,9 @@ function evaluateRule(rule: JsonObject, roots: PathRoots): boolean {
   const value = readVariable(rule, roots);
   if ('IsPresent' in rule) return (value !== NOT_FOUND) === rule.IsPresent;
   if (value === NOT_FOUND) {
-    throw new RuntimeError(`Invalid path '${String(rule.Variable)}': The choice state's condition path references an invalid value.`);
+    throw new RuntimeError(
+      `Invalid path '${String(rule.Variable)}': The choice state's condition path references an invalid value.`,
+    );
   }
   if ('IsNull' in rule) return (value === null) === rule.IsNull;
   if ('IsNumeric' in rule) return (typeof value === 'number') === rule.IsNumeric;
@@ -98,7 +101,10 @@ function evaluateRule(rule: JsonObject, roots: PathRoots): boolean {
     let other = operand;
     if (m[3]) {
       other = evaluatePath(String(operand), roots);
-      if (other === NOT_FOUND) throw new RuntimeError(`Invalid path '${String(operand)}': The choice state's condition path references an invalid value.`);
+      if (other === NOT_FOUND)
+        throw new RuntimeError(
+          `Invalid path '${String(operand)}': The choice state's condition path references an invalid value.`,
+        );
     }
     return compare(m[1] as Kind, m[2] as string, value, other);
   }
@@ -111,7 +117,9 @@ export async function runChoice(run: StateRun): Promise<StateOutcome> {
     const binding = statesBinding(run);
     for (const rule of choices) {
       const condition = rule.Condition;
-      const ok = isExpression(condition) ? await evaluateExpression(condition, 'Condition', binding, run.frame.variables) : condition;
+      const ok = isExpression(condition)
+        ? await evaluateExpression(condition, 'Condition', binding, run.frame.variables)
+        : condition;
       if (typeof ok !== 'boolean') {
         throw new QueryEvaluationError(
           `The JSONata expression '${String(condition).slice(2, -2).trim()}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${ok === null ? 'null' : Array.isArray(ok) ? 'array' : typeof ok}' for value: ${JSON.stringify(ok)}`,
@@ -127,23 +135,31 @@ export async function runChoice(run: StateRun): Promise<StateOutcome> {
   for (const rule of choices) {
     if (evaluateRule(rule, roots)) return finishJsonPath(run, rule, input, String(rule.Next));
   }
-  if (typeof run.state.Default === 'string') return finishJsonPath(run, run.state as JsonObject, input, run.state.Default);
+  if (typeof run.state.Default === 'string')
+    return finishJsonPath(run, run.state as JsonObject, input, run.state.Default);
   throw new StatesError('States.NoChoiceMatched', `No Matches!`);
 }
 
 async function finishJsonata(run: StateRun, source: JsonObject, next: string): Promise<StateOutcome> {
   const binding = statesBinding(run);
   // The matched rule's Assign/Output, else the state's own.
-  const assign = (source.Assign ?? (source === run.state ? undefined : run.state.Assign)) as Record<string, unknown> | undefined;
+  const assign = (source.Assign ?? (source === run.state ? undefined : run.state.Assign)) as
+    | Record<string, unknown>
+    | undefined;
   const outputTemplate = source.Output ?? (source === run.state ? undefined : run.state.Output);
   const assigned = await evaluateAssign(run, assign, undefined, () => binding);
-  const output = outputTemplate === undefined ? run.input : await evaluateTemplate(outputTemplate, 'Output', binding, run.frame.variables);
+  const output =
+    outputTemplate === undefined
+      ? run.input
+      : await evaluateTemplate(outputTemplate, 'Output', binding, run.frame.variables);
   applyAssignments(run, assigned);
   return { output, next };
 }
 
 async function finishJsonPath(run: StateRun, source: JsonObject, input: unknown, next: string): Promise<StateOutcome> {
-  const assign = (source.Assign ?? (source === run.state ? undefined : run.state.Assign)) as Record<string, unknown> | undefined;
+  const assign = (source.Assign ?? (source === run.state ? undefined : run.state.Assign)) as
+    | Record<string, unknown>
+    | undefined;
   const assigned = await evaluateAssign(run, assign, input, () => statesBinding(run));
   const output = applyOutputPath(run, input);
   applyAssignments(run, assigned);

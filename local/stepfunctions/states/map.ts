@@ -6,8 +6,8 @@
  */
 import { effectiveInput, finishState, pathRoots, statesBinding } from '../data-flow.ts';
 import { ExecutionAbortedError, QueryEvaluationError, RuntimeError, StatesError, toStatesError } from '../errors.ts';
-import { evaluateExpression, evaluateTemplate, expectType, hasExpressions, isExpression } from '../jsonata-eval.ts';
 import { evaluatePath, NOT_FOUND, requirePath } from '../json-path.ts';
+import { evaluateExpression, evaluateTemplate, expectType, hasExpressions, isExpression } from '../jsonata-eval.ts';
 import { applyPayloadTemplate } from '../payload-template.ts';
 import { withRetryAndCatch } from '../retry-catch.ts';
 import type { StateOutcome, StateRun } from '../state-run.ts';
@@ -49,9 +49,12 @@ async function readMaxConcurrency(run: StateRun, input: unknown): Promise<number
   } else if (!run.jsonata && typeof run.state.MaxConcurrencyPath === 'string') {
     const path = run.state.MaxConcurrencyPath;
     value = evaluatePath(path, pathRoots(run, input));
+    if (typeof value === 'string' && /^\d+$/.test(value)) value = Number(value);
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       const shown = value === NOT_FOUND ? 'null' : typeof value === 'string' ? value : JSON.stringify(value);
-      throw new RuntimeError(`The MaxConcurrencyPath field refers to value "${shown}" which is not a valid integer: ${path}`);
+      throw new RuntimeError(
+        `The MaxConcurrencyPath field refers to value "${shown}" which is not a valid integer: ${path}`,
+      );
     }
   }
   const n = typeof value === 'number' ? value : 0;
@@ -120,8 +123,13 @@ async function runOnce(run: StateRun): Promise<StateOutcome> {
         results[index] = undefined;
         if (failures > tolerated && failure === undefined) {
           failure =
-            tolerated > 0 || run.state.ToleratedFailurePercentage !== undefined || run.state.ToleratedFailureCount !== undefined
-              ? new StatesError('States.ExceedToleratedFailureThreshold', 'The specified tolerated failure threshold was exceeded')
+            tolerated > 0 ||
+            run.state.ToleratedFailurePercentage !== undefined ||
+            run.state.ToleratedFailureCount !== undefined
+              ? new StatesError(
+                  'States.ExceedToleratedFailureThreshold',
+                  'The specified tolerated failure threshold was exceeded',
+                )
               : toStatesError(error);
           controller.abort(failure);
         }
@@ -138,7 +146,10 @@ async function runOnce(run: StateRun): Promise<StateOutcome> {
       throw failure;
     }
     history.add('MapStateSucceeded');
-    const output = await finishState(run, results.map((r) => (r === undefined ? null : r)));
+    const output = await finishState(
+      run,
+      results.map((r) => (r === undefined ? null : r)),
+    );
     return { output, next: run.state.Next };
   } finally {
     parent.removeEventListener('abort', onAbort);

@@ -3,7 +3,14 @@
  * engine clock and the handler's AbortSignal aborted on timeout or when the execution stops. No timeout unless
  * the definition sets one.
  */
-import { effectiveInput, fieldValue, finishState, pathFieldValue, stateArguments, statesBinding } from '../data-flow.ts';
+import {
+  effectiveInput,
+  fieldValue,
+  finishState,
+  pathFieldValue,
+  stateArguments,
+  statesBinding,
+} from '../data-flow.ts';
 import {
   DataLimitExceededError,
   ExecutionAbortedError,
@@ -19,14 +26,21 @@ import type { StateOutcome, StateRun } from '../state-run.ts';
 /** Step Functions' payload limit (256 KiB). */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
-async function seconds(run: StateRun, field: 'TimeoutSeconds' | 'HeartbeatSeconds', input: unknown): Promise<number | undefined> {
+async function seconds(
+  run: StateRun,
+  field: 'TimeoutSeconds' | 'HeartbeatSeconds',
+  input: unknown,
+): Promise<number | undefined> {
   let value: unknown;
   if (run.jsonata) value = await fieldValue(run, field, statesBinding(run));
   else {
     value = run.state[field];
     if (value === undefined) {
       value = pathFieldValue(run, field, input);
-      if (value === NOT_FOUND) throw new RuntimeError(`The ${field}Path parameter does not reference an input value: ${String(run.state[`${field}Path`])}`);
+      if (value === NOT_FOUND)
+        throw new RuntimeError(
+          `The ${field}Path parameter does not reference an input value: ${String(run.state[`${field}Path`])}`,
+        );
     }
   }
   if (value === undefined) return undefined;
@@ -34,6 +48,13 @@ async function seconds(run: StateRun, field: 'TimeoutSeconds' | 'HeartbeatSecond
     throw new RuntimeError(`The ${field} value must be a positive integer, but was: ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** How AWS names the task in DataLimitExceeded causes: the Lambda ARN, the service name, else the state. */
+function taskLabel(resource: string, stateName: string): string {
+  if (/^arn:aws[a-z-]*:lambda:/.test(resource)) return resource;
+  const service = /^arn:aws[a-z-]*:states:::([^:]+):/.exec(resource);
+  return service ? (service[1] as string) : stateName;
 }
 
 async function invokeOnce(run: StateRun): Promise<StateOutcome> {
@@ -95,7 +116,7 @@ async function invokeOnce(run: StateRun): Promise<StateOutcome> {
   const size = result === undefined ? 0 : Buffer.byteLength(JSON.stringify(result) ?? '', 'utf8');
   if (size > MAX_PAYLOAD_BYTES) {
     throw new DataLimitExceededError(
-      `The state/task '${run.name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+      `The state/task '${taskLabel(resource, run.name)}' returned a result with a size exceeding the maximum number of bytes service limit.`,
     );
   }
   const output = await finishState(run, result === undefined ? null : result);

@@ -11,7 +11,13 @@ export function parseIsoTimestamp(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
   const m = ISO_OFFSET_DATE_TIME.exec(text);
   if (!m) return undefined;
-  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
+  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
@@ -25,7 +31,9 @@ async function waitUntil(run: StateRun): Promise<number> {
     if (s.Seconds !== undefined) {
       const seconds = await fieldValue(run, 'Seconds', binding);
       if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
-        throw new QueryEvaluationError(`The Seconds field must be a non-negative integer, but was: ${JSON.stringify(seconds)}`);
+        throw new QueryEvaluationError(
+          `The Seconds field must be a non-negative integer, but was: ${JSON.stringify(seconds)}`,
+        );
       }
       return now + seconds * 1000;
     }
@@ -41,22 +49,28 @@ async function waitUntil(run: StateRun): Promise<number> {
   if (typeof s.Seconds === 'number') return now + s.Seconds * 1000;
   if (typeof s.Timestamp === 'string') {
     const at = parseIsoTimestamp(s.Timestamp);
-    if (at === undefined) throw new RuntimeError(`The Timestamp field is not a valid ISO-8601 timestamp: ${s.Timestamp}`);
+    if (at === undefined)
+      throw new RuntimeError(`The Timestamp field is not a valid ISO-8601 timestamp: ${s.Timestamp}`);
     return at;
   }
   const input = effectiveInput(run);
   if (typeof s.SecondsPath === 'string') {
     const value = evaluatePath(s.SecondsPath, pathRoots(run, input));
-    if (value === NOT_FOUND) throw new RuntimeError(`The SecondsPath parameter does not reference an input value: ${s.SecondsPath}`);
+    if (value === NOT_FOUND)
+      throw new RuntimeError(`The SecondsPath parameter does not reference an input value: ${s.SecondsPath}`);
     if (typeof value !== 'number' || !Number.isInteger(value)) {
-      throw new RuntimeError(`The SecondsPath parameter cannot be parsed as a long value: ${s.SecondsPath} == ${JSON.stringify(value)}`);
+      throw new RuntimeError(
+        `The SecondsPath parameter cannot be parsed as a long value: ${s.SecondsPath} == ${JSON.stringify(value)}`,
+      );
     }
-    if (value < 0) throw new RuntimeError(`The SecondsPath parameter references a negative value: ${s.SecondsPath} == ${value}`);
+    if (value < 0)
+      throw new RuntimeError(`The SecondsPath parameter references a negative value: ${s.SecondsPath} == ${value}`);
     return now + value * 1000;
   }
   if (typeof s.TimestampPath === 'string') {
     const value = evaluatePath(s.TimestampPath, pathRoots(run, input));
-    if (value === NOT_FOUND) throw new RuntimeError(`The TimestampPath parameter does not reference an input value: ${s.TimestampPath}`);
+    if (value === NOT_FOUND)
+      throw new RuntimeError(`The TimestampPath parameter does not reference an input value: ${s.TimestampPath}`);
     const at = parseIsoTimestamp(value);
     if (at === undefined) {
       throw new RuntimeError(
