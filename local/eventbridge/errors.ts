@@ -16,8 +16,8 @@ export class InvalidEventPatternError extends Error {
 }
 
 /** An event that is not a JSON object with the envelope fields AWS requires (`ValidationException`). */
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
+export class InvalidEventParameterError extends Error {
+  override readonly name = 'InvalidEventParameterError';
   readonly code = 'ValidationException';
   /** What exactly is wrong, for humans; AWS itself only says `Parameter Event is not valid.` */
   readonly detail: string;

@@ -210,7 +210,7 @@ export class LocalEventBridge {
       .map((rule) => ({ Name: rule.name, Arn: rule.arn, EventPattern: rule.eventPatternText, State: rule.state }));
   }
 
-  /** The local TestEventPattern (throws `InvalidEventPatternError` / `InvalidEventError`). */
+  /** The local TestEventPattern (throws `InvalidEventPatternError` / `InvalidEventParameterError`). */
   testEventPattern(eventPattern: unknown, event: unknown): { Result: boolean } {
     return { Result: testEventPattern(eventPattern, event) };
   }

@@ -1,5 +1,5 @@
 import type { CompiledPattern } from './compiled-pattern.ts';
-import { InvalidEventError } from './errors.ts';
+import { InvalidEventParameterError } from './errors.ts';
 import { parseJsonText } from './json-text.ts';
 import { matchesPattern } from './pattern-matching.ts';
 import { compileEventPattern } from './pattern-validation.ts';
@@ -9,27 +9,27 @@ const REQUIRED_ENVELOPE_FIELDS = ['id', 'account', 'source', 'time', 'region', '
 
 /**
  * Checks that an event (JSON text or parsed) is an object carrying the envelope fields TestEventPattern requires.
- * Throws {@link InvalidEventError} (`Parameter Event is not valid.`) otherwise.
+ * Throws {@link InvalidEventParameterError} (`Parameter Event is not valid.`) otherwise.
  */
 export function parseTestEvent(event: unknown): Record<string, unknown> {
   let value = event;
   if (typeof event === 'string') {
     const parsed = parseJsonText(event);
-    if (!parsed.ok) throw new InvalidEventError(`not JSON: ${parsed.reason}`);
+    if (!parsed.ok) throw new InvalidEventParameterError(`not JSON: ${parsed.reason}`);
     value = parsed.value;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidEventError('the event must be a JSON object');
+    throw new InvalidEventParameterError('the event must be a JSON object');
   }
   const record = value as Record<string, unknown>;
   const missing = REQUIRED_ENVELOPE_FIELDS.filter((field) => !(field in record));
-  if (missing.length > 0) throw new InvalidEventError(`missing envelope field(s): ${missing.join(', ')}`);
+  if (missing.length > 0) throw new InvalidEventParameterError(`missing envelope field(s): ${missing.join(', ')}`);
   return record;
 }
 
 /**
  * The local `TestEventPattern`: validates both inputs like AWS and tells whether the event matches.
- * Throws `InvalidEventPatternError` or `InvalidEventError`.
+ * Throws `InvalidEventPatternError` or `InvalidEventParameterError`.
  */
 export function testEventPattern(pattern: unknown, event: unknown): boolean {
   const compiled: CompiledPattern = compileEventPattern(pattern);

@@ -11,7 +11,12 @@ export { type ArchivedEvent, busStateDir, readArchive, readDeadLetters } from '.
 export { type Clock, systemClock, VirtualClock } from './clock.ts';
 export type { DeadLetterAttributes, DeadLetterRecord } from './dead-letter.ts';
 export type { DeliveryOutcome, RegisteredTarget } from './delivery.ts';
-export { InvalidEventError, InvalidEventPatternError, ResourceNotFoundError, ValidationError } from './errors.ts';
+export {
+  InvalidEventParameterError,
+  InvalidEventPatternError,
+  ResourceNotFoundError,
+  ValidationError,
+} from './errors.ts';
 export {
   DEFAULT_MAX_REQUEST_SIZE_BYTES,
   type DeliveryRecord,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { InvalidEventError, InvalidEventPatternError } from '../../eventbridge/errors.ts';
+import { InvalidEventParameterError, InvalidEventPatternError } from '../../eventbridge/errors.ts';
 import { testEventPattern } from '../../eventbridge/event-pattern.ts';
 import { type Command, type CommandIo, UsageError } from '../command.ts';
 
@@ -43,8 +43,8 @@ export default {
       io.stdout.write(`${JSON.stringify({ Result: result }, null, 4)}\n`);
       return 0;
     } catch (error) {
-      if (error instanceof InvalidEventPatternError || error instanceof InvalidEventError) {
-        const detail = error instanceof InvalidEventError ? ` (${error.detail})` : '';
+      if (error instanceof InvalidEventPatternError || error instanceof InvalidEventParameterError) {
+        const detail = error instanceof InvalidEventParameterError ? ` (${error.detail})` : '';
         io.stderr.write(
           `An error occurred (${error.code}) when calling the TestEventPattern operation: ${error.message}${detail}\n`,
         );
