@@ -10,7 +10,7 @@ import {
   ORCHESTRATOR_STATE_MACHINE_NAME,
 } from '../../infra/constructs/import-state-machines.ts';
 import { DefinitionSubstitutionError } from '../../infra/errors.ts';
-import { projectRoot, synthStack } from './synth-stack.ts';
+import { projectRoot, SYNTH_TIMEOUT_MS, synthStack } from './synth-stack.ts';
 
 // asl-validator is CommonJS without type declarations.
 const validateAsl = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
@@ -39,7 +39,7 @@ function dummySubstitutions(names: readonly string[]): Record<string, string> {
   );
 }
 
-describe('ASL definitions and their substitutions', () => {
+describe('ASL definitions and their substitutions', { timeout: SYNTH_TIMEOUT_MS }, () => {
   let substitutionsByMachine: Map<string, string[]>;
 
   beforeAll(() => {
@@ -49,7 +49,7 @@ describe('ASL definitions and their substitutions', () => {
       const properties = resource.Properties as { StateMachineName: string; DefinitionSubstitutions: object };
       substitutionsByMachine.set(properties.StateMachineName, Object.keys(properties.DefinitionSubstitutions).sort());
     }
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   for (const machine of machines) {
     it(`${machine.name}: every \${...} has a substitution and every substitution is used`, () => {

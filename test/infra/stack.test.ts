@@ -14,7 +14,7 @@ import {
   IMPORT_STATE_MACHINE_NAME,
   ORCHESTRATOR_STATE_MACHINE_NAME,
 } from '../../infra/constructs/import-state-machines.ts';
-import { cdkJsonContext, projectRoot, synthStack } from './synth-stack.ts';
+import { cdkJsonContext, projectRoot, SYNTH_TIMEOUT_MS, synthStack } from './synth-stack.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 interface Statement {
@@ -50,7 +50,7 @@ function identityStatements(resources: Resources): { owner: string; statement: S
   return found;
 }
 
-describe('AuroraImportsStack (cdk.json context: existing cluster)', () => {
+describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: SYNTH_TIMEOUT_MS }, () => {
   let stack: AuroraImportsStack;
   let template: Template;
   let resources: Resources;
@@ -58,7 +58,7 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', () => {
   beforeAll(() => {
     ({ stack, template } = synthStack());
     resources = template.toJSON().Resources as Resources;
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   it('is environment-agnostic: account and region stay unresolved', () => {
     expect(Token.isUnresolved(stack.account)).toBe(true);
@@ -594,7 +594,7 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', () => {
   });
 });
 
-describe('AuroraImportsStack options', () => {
+describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('EMR Serverless, RDS Proxy, explicit step names, alarm e-mail, Map concurrency and function settings', () => {
     const { template } = synthStack({
       context: {

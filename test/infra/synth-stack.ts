@@ -24,8 +24,14 @@ export interface SynthOptions {
   readonly outdir?: string;
 }
 
-/** Builds the app as infra/app.ts does, without bundling unless asked. */
-export function synthStack(options: SynthOptions = {}): { app: App; stack: AuroraImportsStack; template: Template } {
+/**
+ * Synthesis takes seconds (more on a busy machine): suites that synthesize use this timeout, and share one
+ * synthesized stack per configuration where they can.
+ */
+export const SYNTH_TIMEOUT_MS = 240_000;
+
+/** Builds the app and stack as infra/app.ts does, without bundling unless asked, and without synthesizing. */
+export function buildStack(options: SynthOptions = {}): { app: App; stack: AuroraImportsStack } {
   const overrides = Object.fromEntries(
     Object.entries(options.context ?? {}).map(([key, value]) => [`auroraImports:${key}`, value]),
   );
@@ -38,5 +44,11 @@ export function synthStack(options: SynthOptions = {}): { app: App; stack: Auror
     ...(options.outdir ? { outdir: options.outdir } : {}),
   });
   const stack = new AuroraImportsStack(app, 'AuroraImports', { config: readDeploymentConfig(app.node), projectRoot });
+  return { app, stack };
+}
+
+/** `buildStack`, then synthesizes the template for assertions. */
+export function synthStack(options: SynthOptions = {}): { app: App; stack: AuroraImportsStack; template: Template } {
+  const { app, stack } = buildStack(options);
   return { app, stack, template: Template.fromStack(stack) };
 }
