@@ -137,7 +137,7 @@ function sampleSelect(table: TableSpec, hour: Hour, rows: number): string {
       const below = radices.slice(keyIndex).reduce((product, radix) => product * radix, 1);
       const digit = keyIndex === 0 ? `(i // ${below})` : `((i // ${below}) % ${radices[keyIndex - 1]})`;
       expression = keyValue(column, digit, keyIndex === 0);
-    } else expression = valueExpression(column, hour, seed);
+    } else expression = valueExpression(column, table, hour, seed);
     return `CAST(${expression} AS ${sourceColumnType(column)}) AS "${name}"`;
   });
   return `SELECT ${expressions.join(', ')} FROM range(${rows}) AS rows(i) ORDER BY i`;
@@ -172,9 +172,22 @@ function keyValue(column: ColumnSpec, digit: string, unbounded: boolean): string
   }
 }
 
-function valueExpression(column: ColumnSpec, hour: Hour, seed: number): string {
+/** Measures that are a part of another in the same row (completions of starts, net of gross, ...). */
+const PART_OF: Record<string, string> = {
+  completions: 'starts',
+  unique_viewers: 'plays',
+  clicks: 'impressions',
+  result_clicks: 'searches',
+  net_amount: 'gross_amount',
+};
+
+function valueExpression(column: ColumnSpec, table: TableSpec, hour: Hour, seed: number): string {
   const random = `hash(i, ${seed}, '${column.name}')`;
-  const value = plainValue(column, random, hour);
+  const whole = table.columns.find((candidate) => candidate.name === PART_OF[column.name] && !candidate.nullable);
+  // A part is a share (5%-95%) of its whole, so the sample reads like real aggregates.
+  const value = whole
+    ? `(${plainValue(whole, `hash(i, ${seed}, '${whole.name}')`, hour)} * (0.05 + ((${random} >> 5) % 91) / 100.0))`
+    : plainValue(column, random, hour);
   // About one in eight values of a nullable column is NULL.
   return column.nullable ? `CASE WHEN (${random} >> 3) % 8 = 0 THEN NULL ELSE ${value} END` : value;
 }

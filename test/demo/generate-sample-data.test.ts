@@ -136,6 +136,20 @@ describe('generateSampleData', () => {
         `SELECT bool_and(json_valid(sample_filters) AND json_type(sample_filters) = 'OBJECT') FROM read_parquet('${filters}', hive_partitioning = false) WHERE sample_filters IS NOT NULL`,
       ),
     ).toEqual([[true]]);
+    const parts = [
+      ['episode_completion_hourly', 'completions', 'starts'],
+      ['show_plays_hourly', 'unique_viewers', 'plays'],
+      ['ad_impressions_hourly', 'clicks', 'impressions'],
+      ['host_earnings_hourly', 'net_amount', 'gross_amount'],
+    ] as const;
+    for (const [table, part, whole] of parts) {
+      expect(
+        await query(
+          `SELECT bool_and("${part}" <= "${whole}") FROM read_parquet('${fileOf(dataDir, table)}', hive_partitioning = false)`,
+        ),
+        `${table}.${part} <= ${whole}`,
+      ).toEqual([[true]]);
+    }
     const rates = fileOf(dataDir, 'episode_completion_hourly');
     expect(
       await query(
