@@ -81,6 +81,23 @@ export interface DeliveryRecord {
   readonly outcome: DeliveryOutcome;
 }
 
+/** Counters named after EventBridge's CloudWatch metrics, for the local bus. */
+export interface LocalBusMetrics {
+  /** Events that matched at least one rule. */
+  readonly MatchedEvents: number;
+  /** Rule matches (one event matching two rules counts two). */
+  readonly TriggeredRules: number;
+  /** Deliveries that ended (delivered, failed or dropped), duplicates included. */
+  readonly Invocations: number;
+  /** Deliveries that failed after all retries. */
+  readonly FailedInvocations: number;
+  readonly InvocationsSentToDlq: number;
+  /** Failed deliveries whose target had no DLQ: the event is gone (AWS counts these as FailedInvocations only). */
+  readonly FailedInvocationsWithoutDlq: number;
+  /** Transformed inputs AWS would silently drop (invalid JSON after InputTransformer). */
+  readonly DroppedInputs: number;
+}
+
 interface Rule {
   readonly name: string;
   readonly arn: string;
@@ -109,6 +126,8 @@ export class LocalEventBridge {
   readonly #archive: ArchivedEvent[];
   readonly #pending = new Set<Promise<void>>();
   readonly #deliveries: DeliveryRecord[] = [];
+  #matchedEvents = 0;
+  #triggeredRules = 0;
 
   constructor(options: LocalEventBridgeOptions = {}) {
     this.account = options.account ?? '000000000000';
@@ -251,6 +270,21 @@ export class LocalEventBridge {
     return [...this.#deliveries];
   }
 
+  /** Counters like EventBridge's CloudWatch metrics, since this bus was created. */
+  metrics(): LocalBusMetrics {
+    const outcomes = this.#deliveries.map((d) => d.outcome);
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    return {
+      MatchedEvents: this.#matchedEvents,
+      TriggeredRules: this.#triggeredRules,
+      Invocations: outcomes.length,
+      FailedInvocations: failed.length,
+      InvocationsSentToDlq: failed.filter((o) => o.deadLetter !== undefined).length,
+      FailedInvocationsWithoutDlq: failed.filter((o) => o.deadLetter === undefined).length,
+      DroppedInputs: outcomes.filter((o) => o.status === 'not-delivered').length,
+    };
+  }
+
   /** Archived events (every event ever put, incl. those of earlier runs in the state dir), oldest first. */
   archivedEvents(eventBusName?: string): ArchivedEvent[] {
     return this.#archive.filter((e) => eventBusName === undefined || e.eventBusName === eventBusName);
@@ -326,14 +360,18 @@ export class LocalEventBridge {
 
   #route(bus: string, event: Record<string, unknown>, ingestionTime: Date, ruleNames: readonly string[] | undefined) {
     let flat: FlatEvent | undefined;
+    let matched = false;
     for (const rule of this.#rules.values()) {
       if (rule.eventBusName !== bus || rule.state !== 'ENABLED') continue;
       if (ruleNames && !ruleNames.includes(rule.name)) continue;
       // Flatten once per event, not once per rule.
       flat ??= flattenEvent(event);
       if (!matchesPattern(rule.pattern, flat)) continue;
+      matched = true;
+      this.#triggeredRules++;
       for (const target of rule.targets.values()) this.#schedule(rule, target, event, ingestionTime);
     }
+    if (matched) this.#matchedEvents++;
   }
 
   #schedule(rule: Rule, target: RegisteredTarget, event: Record<string, unknown>, ingestionTime: Date): void {

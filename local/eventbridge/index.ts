@@ -21,6 +21,7 @@ export {
   DEFAULT_MAX_REQUEST_SIZE_BYTES,
   type DeliveryRecord,
   type EntryFault,
+  type LocalBusMetrics,
   LocalEventBridge,
   type LocalEventBridgeOptions,
   type PutEventsRequestEntry,

@@ -221,6 +221,15 @@ describe('LocalEventBridge delivery', () => {
     await bus.putEvents([entry()]);
     await bus.idle();
     expect(bus.deliveries[0]?.outcome).toMatchObject({ status: 'failed', attempts: 1, deadLetter: undefined });
+    expect(bus.metrics()).toEqual({
+      MatchedEvents: 1,
+      TriggeredRules: 1,
+      Invocations: 1,
+      FailedInvocations: 1,
+      InvocationsSentToDlq: 0,
+      FailedInvocationsWithoutDlq: 1,
+      DroppedInputs: 0,
+    });
   });
 
   it('drops a transformed input that is not JSON, as AWS does, and says why', async () => {
