@@ -118,6 +118,17 @@ export class ImportProgress {
   }
 }
 
+/** A Lambda failure's Cause is `{"errorMessage", "errorType", "trace"}`: show the message, not the JSON. */
+function readableCause(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: Athena and Step Functions causes are plain text.
+  }
+  return cause;
+}
+
 /** One line per table: the live view and the final summary share it. */
 export function formatProgressLine(progress: TableProgress, width: number): string {
   const name = progress.table.padEnd(width);
@@ -128,7 +139,7 @@ export function formatProgressLine(progress: TableProgress, width: number): stri
     case 'skipped':
       return `${name}  skipped: ${progress.reason ?? ''}`;
     case 'failed':
-      return `${name}  FAILED: ${progress.error ?? ''}${progress.cause ? `: ${progress.cause.slice(0, 200)}` : ''}${attempts}`;
+      return `${name}  FAILED: ${progress.error ?? ''}${progress.cause ? `: ${readableCause(progress.cause).slice(0, 300)}` : ''}${attempts}`;
     default:
       return `${name}  ${progress.phase}${attempts}`;
   }
