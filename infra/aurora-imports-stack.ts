@@ -165,6 +165,7 @@ export class AuroraImportsStack extends Stack {
       tables: sources.map((source) => source.name),
       alarmEmail: config.alarmEmail,
       dashboardName: 'aurora-imports',
+      clusterIdentifier: this.database.clusterIdentifier,
     });
 
     this.acknowledgeFunctionFindings();

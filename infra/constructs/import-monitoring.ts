@@ -27,6 +27,8 @@ export interface ImportMonitoringProps {
   readonly tables: readonly string[];
   readonly alarmEmail?: string;
   readonly dashboardName: string;
+  /** The Aurora cluster the imports write into: its load next to the import durations. */
+  readonly clusterIdentifier: string;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -250,6 +252,22 @@ function dashboardRows(props: ImportMonitoringProps, alarms: readonly cloudwatch
         'Function duration max (ms)',
         props.functions.map(({ name, fn }) => fn.metricDuration({ label: name, statistic: cloudwatch.Stats.MAXIMUM })),
         12,
+      ),
+    ],
+    [
+      graph(
+        'Aurora cluster: CPU % and connections',
+        ['CPUUtilization', 'DatabaseConnections'].map(
+          (metricName) =>
+            new cloudwatch.Metric({
+              namespace: 'AWS/RDS',
+              metricName,
+              dimensionsMap: { DBClusterIdentifier: props.clusterIdentifier },
+              statistic: cloudwatch.Stats.MAXIMUM,
+              label: metricName,
+            }),
+        ),
+        24,
       ),
     ],
     [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...alarms], width: 24, height: 6 })],

@@ -590,6 +590,7 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
       for (const table of catalogTables) expect(body).toContain(table.name);
       expect(body).toContain('ExecutionsFailed');
       expect(body).toContain('ApproximateNumberOfMessagesVisible');
+      expect(body).toContain(`"DBClusterIdentifier\\",\\"${context['auroraImports:clusterIdentifier']}`);
     });
   });
 });
