@@ -12,12 +12,24 @@ import type { StateRun } from './state-run.ts';
 
 /** Roots for JSONPath evaluation against `input`. */
 export function pathRoots(run: StateRun, input: unknown): PathRoots {
-  return { input, context: run.context(), variables: run.frame.variables };
+  // The context object is built only if a path reads `$$`.
+  return {
+    input,
+    get context() {
+      return run.context();
+    },
+    variables: run.frame.variables,
+  };
 }
 
 /** `$states` for JSONata evaluation. */
 export function statesBinding(run: StateRun, extra?: { result?: unknown; errorOutput?: unknown }): StatesBinding {
-  const binding: StatesBinding = { input: run.input, context: run.context() };
+  const binding: StatesBinding = {
+    input: run.input,
+    get context() {
+      return run.context();
+    },
+  };
   if (extra && 'result' in extra) binding.result = extra.result;
   if (extra && 'errorOutput' in extra) binding.errorOutput = extra.errorOutput;
   return binding;
