@@ -145,7 +145,9 @@ export async function importResult(request: ImportRequest): Promise<ImportSummar
   let bytes = 0;
   try {
     const object = await request.objectStore.getObject(request.resultLocation);
-    const csv = await readCsvHeader(object.body);
+    const csv = await readCsvHeader(object.body).catch((error: unknown) => {
+      throw new ImportValidationError(table.name, (error as Error).message, { cause: error });
+    });
     try {
       checkHeader(table, csv.columns);
     } catch (error) {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importResult } from '../../functions/s3-import-to-aurora/import-result.ts';
@@ -5,6 +6,7 @@ import type { AuroraDatabase } from '../../functions/shared/aurora/aurora-databa
 import { migrate } from '../../functions/shared/aurora/migrate.ts';
 import { createPostgresDatabase } from '../../functions/shared/aurora/postgres-database.ts';
 import { ImportTransientError } from '../../functions/shared/errors.ts';
+import type { ObjectStore } from '../../functions/shared/ports/object-store.ts';
 import type { FolderObjectStore } from '../../local/s3/folder-object-store.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { createTestObjectStore, csv, ledgerRows, snapshot, TEST_CATALOG } from './import-fixtures.ts';
@@ -84,5 +86,36 @@ describe('transient database failures (real PostgreSQL)', () => {
     expect(error.message).toContain('terminating connection due to administrator command');
     expect(await snapshot(database)).toEqual(before);
     expect(await run()).toMatchObject({ status: 'succeeded', rowsInserted: 1 });
+  });
+
+  it('a result stream that breaks mid-COPY (S3 connection reset) is transient, and the pool stays usable', async () => {
+    const before = await snapshot(database);
+    const header = '"term","hour","searches"\n';
+    const row = '"x","2026-11-27 10:00:00.000","1"\n';
+    async function* broken() {
+      yield Buffer.from(header);
+      for (let i = 0; i < 1000; i++) yield Buffer.from(row.replace('"x"', `"x${i}"`));
+      throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    }
+    const failing: ObjectStore = {
+      getObject: async () => ({ body: Readable.from(broken()) }),
+      putObject: async () => {},
+      exists: async () => true,
+      listKeys: async () => [],
+    };
+    const error = (await importResult({
+      catalog: TEST_CATALOG,
+      database,
+      objectStore: failing,
+      table: 'replaced',
+      hour: '2026-11-27T10',
+      resultLocation: { bucket: 'r', key: 'broken.csv' },
+      queryExecutionId: 'q-broken',
+      force: true,
+    }).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(ImportTransientError);
+    expect(error.message).toContain('ECONNRESET');
+    expect(await snapshot(database)).toEqual(before);
+    expect((await ledgerRows(database)).at(-1)).toContain('failed 0 0 0 ImportTransientError');
   });
 });
