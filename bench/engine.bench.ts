@@ -63,7 +63,11 @@ const loopJsonataArn = engine.createStateMachine({
     QueryLanguage: 'JSONata',
     StartAt: 'Check',
     States: {
-      Check: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.i < 1000 %}', Next: 'Step' }], Default: 'Done' },
+      Check: {
+        Type: 'Choice',
+        Choices: [{ Condition: '{% $states.input.i < 1000 %}', Next: 'Step' }],
+        Default: 'Done',
+      },
       Step: { Type: 'Pass', Output: { i: '{% $states.input.i + 1 %}' }, Next: 'Check' },
       Done: { Type: 'Succeed' },
     },
@@ -96,11 +100,26 @@ async function plainLoop() {
 
 const rows: { name: string; transitions: number; engineMs: number; plainMs: number }[] = [];
 const mapTransitions = await execute(mapArn, { items: ITEMS });
-rows.push({ name: 'Map of 10,000 Pass items', transitions: mapTransitions, engineMs: await time(() => execute(mapArn, { items: ITEMS })), plainMs: await time(plainMap) });
+rows.push({
+  name: 'Map of 10,000 Pass items',
+  transitions: mapTransitions,
+  engineMs: await time(() => execute(mapArn, { items: ITEMS })),
+  plainMs: await time(plainMap),
+});
 const loopTransitions = await execute(loopPathArn, { i: 0 });
-rows.push({ name: '1,000-step Choice/Pass loop (JSONPath)', transitions: loopTransitions, engineMs: await time(() => execute(loopPathArn, { i: 0 })), plainMs: await time(plainLoop) });
+rows.push({
+  name: '1,000-step Choice/Pass loop (JSONPath)',
+  transitions: loopTransitions,
+  engineMs: await time(() => execute(loopPathArn, { i: 0 })),
+  plainMs: await time(plainLoop),
+});
 const loopJsonataTransitions = await execute(loopJsonataArn, { i: 0 });
-rows.push({ name: '1,000-step Choice/Pass loop (JSONata)', transitions: loopJsonataTransitions, engineMs: await time(() => execute(loopJsonataArn, { i: 0 })), plainMs: await time(plainLoop) });
+rows.push({
+  name: '1,000-step Choice/Pass loop (JSONata)',
+  transitions: loopJsonataTransitions,
+  engineMs: await time(() => execute(loopJsonataArn, { i: 0 })),
+  plainMs: await time(plainLoop),
+});
 
 console.log(`Local Step Functions engine, median of ${ROUNDS} runs after a warm-up (Node ${process.version})\n`);
 console.log('| workload | transitions | engine ms | µs / transition | transitions / s | plain JS ms | ratio |');

@@ -179,7 +179,14 @@ export class ExecutionRun implements ExecutionServices {
       this.controller.signal.addEventListener('abort', () => resolve(), { once: true }),
     );
     try {
-      const output = await Promise.race([work, aborted.then(() => work)]);
+      // An abort (StopExecution, global timeout) settles at once; running work has been told to stop through its
+      // signal and is not waited for, so a handler that ignores the signal cannot hold the execution open.
+      const output = await Promise.race([
+        work,
+        aborted.then(() => {
+          throw new ExecutionAbortedError('aborted');
+        }),
+      ]);
       if (this.controller.signal.aborted) throw new ExecutionAbortedError('aborted');
       const outputText = JSON.stringify(output === undefined ? null : output);
       this.history.add('ExecutionSucceeded', { output: outputText });

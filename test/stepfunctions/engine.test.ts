@@ -9,6 +9,9 @@ import {
 
 const WORK = 'arn:aws:states:::local:work';
 
+/** `${name}` as text (spelled out so it is not mistaken for a template literal). */
+const placeholder = (name: string) => ['$', '{', name, '}'].join('');
+
 function newEngine() {
   const clock = new VirtualClock({ start: Date.UTC(2026, 10, 27, 10) });
   return { clock, engine: new StepFunctionsEngine({ clock, accountId: '000000000000' }) };
@@ -176,6 +179,28 @@ describe('abort', () => {
   });
 });
 
+describe('abort with a stubborn handler', () => {
+  it('settles ABORTED at once even if a handler ignores its signal', async () => {
+    const { engine } = newEngine();
+    let release: () => void = () => undefined;
+    engine.registerTaskHandler(WORK, () => new Promise((resolve) => (release = () => resolve('late'))));
+    const arn = engine.createStateMachine({
+      name: 'stubborn',
+      definition: {
+        StartAt: 'W',
+        States: { W: { Type: 'Task', Resource: WORK, Next: 'After' }, After: { Type: 'Pass', End: true } },
+      },
+    });
+    const execution = engine.startExecution({ stateMachineArn: arn });
+    await new Promise((r) => setImmediate(r));
+    execution.abort();
+    expect((await execution.done).status).toBe('ABORTED');
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(execution.history.some((e) => e.type === 'PassStateEntered')).toBe(false);
+  });
+});
+
 describe('Task', () => {
   it('fails with States.Timeout after TimeoutSeconds and aborts the handler; no timeout unless set', async () => {
     const { clock, engine } = newEngine();
@@ -194,6 +219,7 @@ describe('Task', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('States.Timeout');
     expect(abortedByTimeout).toBe(true);
+    expect(engine.getExecutionHistory(result.executionArn).map((e) => e.type)).toContain('TaskTimedOut');
     const untimed = engine.createStateMachine({
       name: 'u',
       definition: { StartAt: 'W', States: { W: { Type: 'Task', Resource: WORK, End: true } } },
@@ -522,16 +548,15 @@ describe('definitions', () => {
     }
   });
 
-  it('applies ${Name} substitutions like DefinitionSubstitutions', async () => {
+  it('applies DefinitionSubstitutions-style placeholders', async () => {
     const { engine } = newEngine();
     const arn = engine.createStateMachine({
       name: 's',
-      definition:
-        '{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"bus":"${BusName}","n":${Count},"keep":"${Unknown}"},"End":true}}}',
+      definition: `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"bus":"${placeholder('BusName')}","n":${placeholder('Count')},"keep":"${placeholder('Unknown')}"},"End":true}}}`,
       substitutions: { BusName: 'aurora-imports', Count: 3 },
     });
     const result = await engine.startExecution({ stateMachineArn: arn }).done;
-    expect(JSON.parse(result.output ?? '')).toEqual({ bus: 'aurora-imports', n: 3, keep: '${Unknown}' });
+    expect(JSON.parse(result.output ?? '')).toEqual({ bus: 'aurora-imports', n: 3, keep: placeholder('Unknown') });
   });
 
   it('runs Wait states on the virtual clock and records a typed history', async () => {

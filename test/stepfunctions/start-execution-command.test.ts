@@ -27,7 +27,13 @@ describe('aurora-imports start-execution', () => {
     JSON.stringify({
       QueryLanguage: 'JSONata',
       StartAt: 'A',
-      States: { A: { Type: 'Pass', Output: "{% {'greeting': '${Hello} ' & $states.input.name} %}", End: true } },
+      States: {
+        A: {
+          Type: 'Pass',
+          Output: `{% {'greeting': '${['$', '{Hello}'].join('')} ' & $states.input.name} %}`,
+          End: true,
+        },
+      },
     }),
   );
   writeFileSync(

@@ -106,6 +106,14 @@ async function invokeOnce(run: StateRun): Promise<StateOutcome> {
   } catch (error) {
     if (!controller.signal.aborted) controller.abort(error);
     if (parent.aborted) throw new ExecutionAbortedError('aborted');
+    if (error instanceof TaskTimeoutError || error instanceof HeartbeatTimeoutError) {
+      const lambda = /^arn:aws[a-z-]*:lambda:/.test(resource);
+      run.exec.history.add(lambda ? 'LambdaFunctionTimedOut' : 'TaskTimedOut', {
+        resource,
+        error: error.error,
+        cause: error.cause,
+      });
+    }
     throw error;
   } finally {
     timers.abort();
