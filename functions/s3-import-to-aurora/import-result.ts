@@ -5,7 +5,12 @@ import { createStagingTable, STAGING_TABLE } from '../shared/aurora/table-ddl.ts
 import type { Catalog, TableSpec } from '../shared/catalog/catalog-types.ts';
 import type { DynamicTargetDatabase } from '../shared/catalog/kysely-types.ts';
 import { findTable } from '../shared/catalog/load-catalog.ts';
-import { classifyDatabaseError, EmptyResultError, ImportValidationError } from '../shared/errors.ts';
+import {
+  classifyDatabaseError,
+  EmptyResultError,
+  ImportTransientError,
+  ImportValidationError,
+} from '../shared/errors.ts';
 import { type Hour, InvalidHourError, parseHour } from '../shared/hour.ts';
 import type { ObjectLocation, ObjectStore } from '../shared/ports/object-store.ts';
 import { readCsvHeader } from './csv-header.ts';
@@ -32,6 +37,12 @@ export interface ImportRequest {
   readonly source?: string | undefined;
   /** Import even when the ledger says this (table, hour, source) already succeeded. */
   readonly force?: boolean | undefined;
+  /**
+   * Milliseconds the import may take (the Lambda's remaining time less a margin). Each statement runs with a
+   * `statement_timeout` of what is left, so the import fails as `ImportTransientError` (and rolls back) before the
+   * caller kills it mid-transaction. Undefined: no limit.
+   */
+  readonly timeBudgetMs?: number | undefined;
 }
 
 /** What an import did (also the Lambda's output). */
@@ -165,6 +176,17 @@ export async function importResult(request: ImportRequest): Promise<ImportSummar
         await writeLedgerEntry(tx.db, { ...common, status: 'skipped', durationMs, finishedAt: new Date() });
         return summary(request, hour, 'skipped', { inserted: 0, updated: 0, deleted: 0 }, 0, durationMs);
       }
+      const limitStatements = async () => {
+        if (request.timeBudgetMs === undefined) return;
+        const left = Math.floor(request.timeBudgetMs - (performance.now() - started));
+        if (left <= 0)
+          throw new ImportTransientError(
+            `${table.name}: the import's time budget of ${request.timeBudgetMs} ms is spent`,
+            '57014',
+          );
+        await sql`set local statement_timeout = ${sql.lit(left)}`.execute(db);
+      };
+      await limitStatements();
       await createStagingTable(db as unknown as Kysely<unknown>, table);
       const copied = await tx.copyFrom(STAGING_TABLE, csv.body);
       bytes = csv.bytesRead();
@@ -180,6 +202,7 @@ export async function importResult(request: ImportRequest): Promise<ImportSummar
           `a row does not belong to hour ${hour.text}: ${formatKey(outside)} (${table.partitionColumn} must be ${hour.text}:00:00 UTC)`,
         );
       const deleted = table.mode === 'replace-partition' ? await deleteAbsentRows(db, table, hour) : 0;
+      await limitStatements();
       const { inserted, updated } = await mergeCheckingKeys(db, table, copied.rows);
       const durationMs = Math.round(performance.now() - started);
       await writeLedgerEntry(tx.db, {

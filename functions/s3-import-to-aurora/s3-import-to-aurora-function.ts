@@ -2,6 +2,13 @@ import type { FunctionDependencies, FunctionLogic } from '../shared/runtime/func
 import { parseImportEvent } from './import-event.ts';
 import { type ImportSummary, importResult } from './import-result.ts';
 
+/** Time kept back from the Lambda's remaining time: the rollback, the failure ledger row, the log and metrics. */
+const TIME_MARGIN_MS = 15_000;
+
+function timeBudget(remainingMs: number): number | undefined {
+  return Number.isFinite(remainingMs) ? Math.max(1_000, remainingMs - TIME_MARGIN_MS) : undefined;
+}
+
 /**
  * The `S3ImportToAurora` task: validate the input, run the import core, log with table and hour keys, and emit
  * `RowsImported`, `ImportDuration`, `ImportFailed` with the single dimension `table` (one metric series per table,
@@ -11,7 +18,7 @@ import { type ImportSummary, importResult } from './import-result.ts';
 export function createS3ImportToAuroraFunction(
   deps: Pick<FunctionDependencies, 'catalog' | 'logger' | 'metrics' | 'objectStore' | 'database'>,
 ): FunctionLogic<ImportSummary> {
-  return async (payload) => {
+  return async (payload, invocation) => {
     const raw = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
     const table = typeof raw.table === 'string' ? raw.table : '';
     const hour = typeof raw.hour === 'string' ? raw.hour : '';
@@ -28,6 +35,7 @@ export function createS3ImportToAuroraFunction(
         catalog: deps.catalog,
         database: await deps.database(),
         objectStore: deps.objectStore,
+        timeBudgetMs: timeBudget(invocation.remainingTimeMs()),
       });
       deps.metrics.add('RowsImported', 'Count', summary.rowsInserted + summary.rowsUpdated, dimensions);
       deps.metrics.add('ImportDuration', 'Milliseconds', summary.durationMs, dimensions);

@@ -118,4 +118,26 @@ describe('transient database failures (real PostgreSQL)', () => {
     expect(await snapshot(database)).toEqual(before);
     expect((await ledgerRows(database)).at(-1)).toContain('failed 0 0 0 ImportTransientError');
   });
+
+  it('a spent time budget cancels the blocked statement as ImportTransientError, before the caller kills it', async () => {
+    const before = await snapshot(database);
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE replaced IN ACCESS EXCLUSIVE MODE');
+    const error = (await importResult({
+      catalog: TEST_CATALOG,
+      database,
+      objectStore: store,
+      table: 'replaced',
+      hour: '2026-11-27T10',
+      resultLocation: { bucket: 'r', key: 'q.csv' },
+      queryExecutionId: 'q-budget',
+      force: true,
+      timeBudgetMs: 1_500,
+    }).catch((caught: unknown) => caught)) as Error;
+    await blocker.query('ROLLBACK');
+    expect(error).toBeInstanceOf(ImportTransientError);
+    // Usually the blocked DELETE is cancelled; on a very slow machine the budget may be spent before it starts.
+    expect(error.message).toMatch(/canceling statement due to statement timeout|time budget of 1500 ms is spent/);
+    expect(await snapshot(database)).toEqual(before);
+  });
 });
