@@ -94,6 +94,7 @@ export class AuroraImportsStack extends Stack {
       dataBucketName: config.dataBucketName,
       dataPrefix: config.dataPrefix,
       lightMaxConcurrency: config.lightMaxConcurrency,
+      lakeFormation: config.lakeFormation,
     });
     const orchestrator = this.stateMachines.orchestrator;
 

@@ -40,6 +40,8 @@ export interface DeploymentConfig {
   readonly emrStepNames?: readonly string[];
   /** Also start on EMR Serverless job runs reaching SUCCESS. */
   readonly emrServerless: boolean;
+  /** The source tables are governed by Lake Formation: Athena then needs lakeformation:GetDataAccess. */
+  readonly lakeFormation: boolean;
   /** Light tables imported at once within one hour (Map MaxConcurrency), 1..40. */
   readonly lightMaxConcurrency: number;
   readonly eventBusName: string;
@@ -88,6 +90,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     catalogPath: context.string('catalogPath', DEFAULT_CATALOG_PATH),
     emrStepNames: context.optionalList('emrStepNames'),
     emrServerless: context.boolean('emrServerless', false),
+    lakeFormation: context.boolean('lakeFormation', false),
     lightMaxConcurrency,
     eventBusName: context.string('eventBusName', 'aurora-imports'),
     archiveRetentionDays: context.integer('archiveRetentionDays', 30),

@@ -41,3 +41,14 @@ export class EventSchemaFileError extends Error {
     super(`${file}: ${reason}`);
   }
 }
+
+/** A function's `functions/<name>/handler.ts` does not exist, so it cannot be bundled. */
+export class MissingHandlerError extends Error {
+  override readonly name = 'MissingHandlerError';
+  constructor(
+    readonly file: string,
+    readonly functionName: string,
+  ) {
+    super(`Lambda handler ${file} does not exist: cannot bundle ${functionName}`);
+  }
+}

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { MissingHandlerError } from '../errors.ts';
 
 /** The project's Lambda functions, by the folder under `functions/` holding their `handler.ts`. */
 export const FUNCTION_NAMES = [
@@ -191,7 +192,7 @@ export class ImportFunctions extends Construct {
     const entry = path.join(projectRoot, 'functions', name, 'handler.ts');
     if (existsSync(entry)) return entry;
     if (Stack.of(this).bundlingRequired) {
-      throw new Error(`Lambda handler ${path.relative(projectRoot, entry)} does not exist: cannot bundle ${name}`);
+      throw new MissingHandlerError(path.relative(projectRoot, entry), name);
     }
     Annotations.of(this).addWarningV2(
       `aurora-imports:missing-handler:${name}`,

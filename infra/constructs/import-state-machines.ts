@@ -36,6 +36,8 @@ export interface ImportStateMachinesProps {
   readonly dataBucketName: string;
   readonly dataPrefix: string;
   readonly lightMaxConcurrency: number;
+  /** Lake Formation governs the source tables: Athena reads them with credentials it vends. */
+  readonly lakeFormation: boolean;
 }
 
 /**
@@ -66,6 +68,20 @@ export class ImportStateMachines extends Construct {
       AthenaWorkGroup: props.athena.workGroupRef,
       AthenaOutputLocation: props.athena.outputLocation,
     };
+    if (props.lakeFormation) {
+      this.importRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'LakeFormationDataAccess',
+          actions: ['lakeformation:GetDataAccess'],
+          resources: ['*'],
+        }),
+      );
+      Validations.of(this.importRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'lakeformation:GetDataAccess supports no resource-level permission; what the role may read is decided by its Lake Formation grants on the source tables.',
+      });
+    }
     Validations.of(this.importRole).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.dataBucketName}/${props.dataPrefix}*]`,

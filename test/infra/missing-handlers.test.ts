@@ -6,6 +6,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuroraImportsStack } from '../../infra/aurora-imports-stack.ts';
 import { readDeploymentConfig } from '../../infra/config.ts';
+import { MissingHandlerError } from '../../infra/errors.ts';
 import { cdkJsonContext, projectRoot, SYNTH_TIMEOUT_MS } from './synth-stack.ts';
 
 // A project root with everything but the Lambda handlers: infra, schemas and the shared catalog are linked in.
@@ -30,6 +31,7 @@ function stackWithoutHandlers(bundle: boolean) {
 
 describe('Lambda handlers not written yet', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('a synth that bundles fails, naming the missing handler file', () => {
+    expect(() => stackWithoutHandlers(true)).toThrow(MissingHandlerError);
     expect(() => stackWithoutHandlers(true)).toThrow(
       'Lambda handler functions/plan-imports/handler.ts does not exist: cannot bundle plan-imports',
     );

@@ -596,7 +596,7 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
 });
 
 describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
-  it('EMR Serverless, RDS Proxy, explicit step names, alarm e-mail, Map concurrency and function settings', () => {
+  it('EMR Serverless, RDS Proxy, step names, alarm e-mail, Map concurrency, Lake Formation, function settings', () => {
     const { template } = synthStack({
       context: {
         emrServerless: true,
@@ -605,8 +605,13 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
         alarmEmail: 'ops@example.com',
         heavySlots: 2,
         lightMaxConcurrency: 7,
+        lakeFormation: true,
       },
     });
+    const lakeFormation = identityStatements(template.toJSON().Resources as Resources).filter(({ statement }) =>
+      actionsOf(statement).includes('lakeformation:GetDataAccess'),
+    );
+    expect(lakeFormation.map(({ owner }) => owner)).toEqual([expect.stringMatching(/^StateMachinesImportRole/)]);
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: ORCHESTRATOR_STATE_MACHINE_NAME,
       DefinitionSubstitutions: { LightMaxConcurrency: '7' },
