@@ -45,6 +45,7 @@ describe('aurora-imports load', () => {
     );
     const again = await run([...args, '--database-url', testDatabase.url], cwd);
     expect(again.stdout).toMatch(/^skipped show_plays_hourly 2026-11-27T10: inserted 0/);
+    expect(again.stderr).toContain('--force loads it again');
     const forced = await run([...args, '--database-url', testDatabase.url, '--force'], cwd);
     expect(forced.stdout).toMatch(/^succeeded show_plays_hourly 2026-11-27T10: inserted 0, updated 0, deleted 0/);
 

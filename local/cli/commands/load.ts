@@ -105,6 +105,10 @@ export default {
       io.stdout.write(
         `${summary.status} ${summary.table} ${summary.hour}: inserted ${summary.rowsInserted}, updated ${summary.rowsUpdated}, deleted ${summary.rowsDeleted}, ${summary.bytes} bytes in ${summary.durationMs} ms\n`,
       );
+      if (summary.status === 'skipped')
+        io.stderr.write(
+          `the ledger already has a succeeded manual load of ${summary.table} ${summary.hour}; --force loads it again\n`,
+        );
       return 0;
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
