@@ -57,7 +57,12 @@ export class AuroraImportsStack extends Stack {
     const extraEnvironment: Record<string, string> = {};
     if (config.heavySlots !== undefined) extraEnvironment.HEAVY_SLOTS = String(config.heavySlots);
     if (config.lightSlots !== undefined) extraEnvironment.LIGHT_SLOTS = String(config.lightSlots);
-    if (config.athenaMaxAttempts !== undefined) extraEnvironment.ATHENA_MAX_ATTEMPTS = String(config.athenaMaxAttempts);
+    if (config.athenaRetryDefaultMaxAttempts !== undefined) {
+      extraEnvironment.ATHENA_RETRY_DEFAULT_MAX_ATTEMPTS = String(config.athenaRetryDefaultMaxAttempts);
+    }
+    if (config.athenaRetryMaxAttempts !== undefined) {
+      extraEnvironment.ATHENA_RETRY_MAX_ATTEMPTS = JSON.stringify(config.athenaRetryMaxAttempts);
+    }
     this.functions = new ImportFunctions(this, 'Functions', {
       projectRoot,
       eventBusName: this.eventBus.bus.eventBusName,

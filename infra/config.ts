@@ -52,7 +52,10 @@ export interface DeploymentConfig {
   /** Extra function environment (slot counts, Athena attempt limits) passed through as given. */
   readonly heavySlots?: number;
   readonly lightSlots?: number;
-  readonly athenaMaxAttempts?: number;
+  /** ATHENA_RETRY_DEFAULT_MAX_ATTEMPTS: Athena attempts per cause class unless overridden. */
+  readonly athenaRetryDefaultMaxAttempts?: number;
+  /** ATHENA_RETRY_MAX_ATTEMPTS: attempts per cause class, e.g. `{ "throttling": 8 }`. */
+  readonly athenaRetryMaxAttempts?: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_CATALOG_PATH = 'functions/shared/catalog/demo-catalog.json';
@@ -99,7 +102,8 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     alarmEmail,
     heavySlots: context.optionalInteger('heavySlots'),
     lightSlots: context.optionalInteger('lightSlots'),
-    athenaMaxAttempts: context.optionalInteger('athenaMaxAttempts'),
+    athenaRetryDefaultMaxAttempts: context.optionalInteger('athenaRetryDefaultMaxAttempts'),
+    athenaRetryMaxAttempts: context.optionalAttemptsByClass('athenaRetryMaxAttempts'),
   };
 }
 
@@ -177,6 +181,28 @@ class ContextReader {
     if (value === true || value === 'true') return true;
     if (value === false || value === 'false') return false;
     throw new InvalidContextError(CONTEXT_PREFIX + key, `must be true or false, got ${JSON.stringify(value)}`);
+  }
+
+  /** An object of cause class → attempts (>= 1), in cdk.json or as JSON text. */
+  optionalAttemptsByClass(key: string): Record<string, number> | undefined {
+    let value = this.raw(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value === 'string') {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        throw new InvalidContextError(CONTEXT_PREFIX + key, 'must be JSON like {"throttling": 8}');
+      }
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new InvalidContextError(CONTEXT_PREFIX + key, 'must be an object of cause class to attempts');
+    }
+    for (const [causeClass, attempts] of Object.entries(value)) {
+      if (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 1) {
+        throw new InvalidContextError(`${CONTEXT_PREFIX}${key}.${causeClass}`, 'must be an integer >= 1');
+      }
+    }
+    return value as Record<string, number>;
   }
 
   optionalList(key: string): string[] | undefined {

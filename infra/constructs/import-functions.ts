@@ -85,7 +85,7 @@ export interface ImportFunctionsProps {
    * functions read the same catalog the stack scoped its permissions and alarms to.
    */
   readonly catalogFile: string;
-  /** Passed to every function as given (HEAVY_SLOTS, LIGHT_SLOTS, ATHENA_MAX_ATTEMPTS...). */
+  /** Passed to every function as given (HEAVY_SLOTS, LIGHT_SLOTS, ATHENA_RETRY_*...). */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
 }
 
@@ -157,6 +157,8 @@ export class ImportFunctions extends Construct {
     environment.CATALOG_PATH = BUNDLED_CATALOG_PATH;
     if (spec.database) {
       environment.DB_SECRET_ARN = props.database.secretArn;
+      // Node.js 20+ runtimes no longer trust the Amazon CAs (RDS included) by default; TLS to Aurora is verified.
+      environment.NODE_EXTRA_CA_CERTS = '/var/runtime/ca-cert.pem';
       if (props.database.hostOverride) environment.DB_HOST_OVERRIDE = props.database.hostOverride;
     }
     return new nodejs.NodejsFunction(this, id, {

@@ -47,11 +47,14 @@ describe('deployment context', () => {
     expect(dev.existingDatabase).toBeUndefined();
   });
 
-  it('rejects mismatched subnets and zones, a non-secret ARN, a bad e-mail and a bad boolean', () => {
+  it('rejects mismatched subnets and zones, a non-secret ARN, a bad e-mail, a bad boolean, bad attempts', () => {
     expect(() => configWith({ availabilityZones: ['eu-west-1a'] })).toThrow(/auroraImports:availabilityZones/);
     expect(() => configWith({ dbSecretArn: 'my-secret' })).toThrow(/auroraImports:dbSecretArn/);
     expect(() => configWith({ alarmEmail: 'ops' })).toThrow(/auroraImports:alarmEmail/);
     expect(() => configWith({ createDevCluster: 'yes' })).toThrow(/auroraImports:createDevCluster/);
+    expect(() => configWith({ athenaRetryMaxAttempts: { throttling: 0 } })).toThrow(
+      /auroraImports:athenaRetryMaxAttempts.throttling" must be an integer >= 1/,
+    );
   });
 
   it('a synth with an invalid value fails before creating anything', () => {

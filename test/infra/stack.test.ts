@@ -336,8 +336,10 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
         if (inVpc.includes(id)) {
           expect(fn.Properties.VpcConfig).toMatchObject({ SubnetIds: context['auroraImports:privateSubnetIds'] });
           expect(variables.DB_SECRET_ARN).toBe(context['auroraImports:dbSecretArn']);
+          expect(variables.NODE_EXTRA_CA_CERTS).toBe('/var/runtime/ca-cert.pem');
         } else {
           expect(variables.DB_SECRET_ARN).toBeUndefined();
+          expect(variables.NODE_EXTRA_CA_CERTS).toBeUndefined();
         }
         expect(variables.DB_HOST_OVERRIDE).toBeUndefined();
       }
@@ -604,6 +606,7 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
         emrStepNames: ['hourly-aggregations', 'late-*'],
         alarmEmail: 'ops@example.com',
         heavySlots: 2,
+        athenaRetryMaxAttempts: '{"throttling": 8}',
         lightMaxConcurrency: 7,
         lakeFormation: true,
       },
@@ -635,7 +638,7 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
     });
     expect(Object.keys(withProxy)).toHaveLength(3);
     template.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ HEAVY_SLOTS: '2' }) },
+      Environment: { Variables: Match.objectLike({ HEAVY_SLOTS: '2', ATHENA_RETRY_MAX_ATTEMPTS: '{"throttling":8}' }) },
     });
   });
 
