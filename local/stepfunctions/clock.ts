@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * Time as the engine sees it. Wait states, retry intervals and timeouts all go through a `Clock`, so tests can use
  * `VirtualClock`, where waiting takes no real time.
@@ -7,6 +9,11 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason when `signal` aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Runs outside work (a Task handler) so the clock knows it is busy: a virtual clock does not move while tracked
+   * work runs, except while that work itself sleeps on the clock.
+   */
+  track?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -46,9 +53,10 @@ interface Timer {
 
 /**
  * A clock for tests. Time stands still until every pending piece of work waits on this clock: then it jumps to the
- * earliest timer. "Every piece of work waits" is detected as "nothing else ran for a few event-loop turns", so
- * handlers must use this clock (not real timers or slow I/O) if their timing matters. `autoAdvance: false` leaves
- * advancing to `advance()`.
+ * earliest timer. Task handlers run through `track()`, so while one is doing real work (a database, a file) time
+ * does not move and no TimeoutSeconds fires early; a handler sleeping on this clock counts as waiting. Other work
+ * counts as waiting once nothing has run for a few event-loop turns. `autoAdvance: false` leaves advancing to
+ * `advance()`.
  */
 export class VirtualClock implements Clock {
   private current: number;
@@ -56,6 +64,9 @@ export class VirtualClock implements Clock {
   private seq = 0;
   private scheduled = false;
   private readonly autoAdvance: boolean;
+  /** Tracked work that is running and not sleeping on this clock. */
+  private busy = 0;
+  private readonly tracked = new AsyncLocalStorage<{ sleeping: number }>();
 
   constructor(options: { start?: Date | number; autoAdvance?: boolean } = {}) {
     const start = options.start ?? Date.UTC(2026, 0, 1);
@@ -67,7 +78,31 @@ export class VirtualClock implements Clock {
     return this.current;
   }
 
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.busy++;
+    try {
+      return await this.tracked.run({ sleeping: 0 }, work);
+    } finally {
+      this.busy--;
+      this.schedule();
+    }
+  }
+
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    const owner = this.tracked.getStore();
+    if (!owner) return this.timer(ms, signal);
+    // Tracked work that sleeps on the clock is waiting, not busy (count its first concurrent sleep only).
+    if (owner.sleeping++ === 0) this.busy--;
+    const wake = () => {
+      if (--owner.sleeping === 0) this.busy++;
+    };
+    return this.timer(ms, signal).then(wake, (error: unknown) => {
+      wake();
+      throw error;
+    });
+  }
+
+  private timer(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(abortReason(signal));
@@ -123,7 +158,7 @@ export class VirtualClock implements Clock {
         return;
       }
       this.scheduled = false;
-      if (this.timers.length === 0) return;
+      if (this.timers.length === 0 || this.busy > 0) return;
       const earliest = this.timers.reduce((min, t) => Math.min(min, t.due), Number.POSITIVE_INFINITY);
       this.advanceTo(earliest);
       if (this.timers.length > 0) this.schedule();

@@ -301,6 +301,11 @@ export class StepFunctionsEngine {
     };
   }
 
+  /** Runs a user handler so a virtual clock knows it is busy. */
+  private track<T>(work: () => Promise<T>): Promise<T> {
+    return this.clock.track ? this.clock.track(work) : work();
+  }
+
   private findHandler(resource: string): TaskHandler | undefined {
     const exact = this.exactHandlers.get(resource);
     if (exact) return exact;
@@ -342,7 +347,7 @@ export class StepFunctionsEngine {
       let result: unknown;
       if (handler) {
         try {
-          result = await handler(input, ctx);
+          result = await this.track(() => handler(input, ctx));
         } catch (thrown) {
           throw toStatesError(thrown);
         }
@@ -369,7 +374,7 @@ export class StepFunctionsEngine {
       );
     }
     try {
-      const result = await lambda(payload, { ...ctx, functionName });
+      const result = await this.track(() => lambda(payload, { ...ctx, functionName }));
       return result === undefined ? null : result;
     } catch (thrown) {
       throw lambdaFailure(thrown);

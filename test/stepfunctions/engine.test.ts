@@ -168,8 +168,7 @@ describe('abort', () => {
     const { _items, ...definition } = mapOf([], 2);
     const arn = engine.createStateMachine({ name: 'a', definition });
     const execution = engine.startExecution({ stateMachineArn: arn, input: { items: [1, 2, 3, 4] } });
-    await clock.sleep(1);
-    expect(started).toBe(2);
+    while (started < 2) await new Promise((r) => setImmediate(r));
     execution.abort('operator stop');
     const result = await execution.done;
     expect(result.status).toBe('ABORTED');
@@ -226,6 +225,35 @@ describe('Task', () => {
     });
     const slow = await engine.startExecution({ stateMachineArn: untimed }).done;
     expect(slow).toMatchObject({ status: 'SUCCEEDED', output: '"late"' });
+  });
+
+  it('does not move virtual time while a handler does real work, so TimeoutSeconds does not fire early', async () => {
+    const { clock, engine } = newEngine();
+    engine.registerTaskHandler(WORK, async () => {
+      // Real I/O-like work: several macrotask turns, no clock sleeps.
+      for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 1));
+      return 'done';
+    });
+    const arn = engine.createStateMachine({
+      name: 'busy',
+      definition: {
+        StartAt: 'P',
+        States: {
+          P: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'W', States: { W: { Type: 'Task', Resource: WORK, TimeoutSeconds: 5, End: true } } },
+              { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 3600, End: true } } },
+            ],
+            End: true,
+          },
+        },
+      },
+    });
+    const start = clock.now();
+    const result = await engine.startExecution({ stateMachineArn: arn }).done;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(clock.now() - start).toBe(3_600_000);
   });
 
   it('fails with States.HeartbeatTimeout when the handler stops calling heartbeat()', async () => {
