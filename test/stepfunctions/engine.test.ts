@@ -156,7 +156,7 @@ describe('Parallel', () => {
 
 describe('abort', () => {
   it('stops all work of an execution: handlers see signal.aborted and the status is ABORTED', async () => {
-    const { clock, engine } = newEngine();
+    const { engine } = newEngine();
     const seen: boolean[] = [];
     let started = 0;
     engine.registerTaskHandler(WORK, async (_input, { signal }) => {
