@@ -48,7 +48,11 @@ export class AuroraImportsStack extends Stack {
       eventBusName: config.eventBusName,
       archiveRetentionDays: config.archiveRetentionDays,
     });
-    this.database = new DatabaseAccess(this, 'Database', { existing: config.existingDatabase, port: config.dbPort });
+    this.database = new DatabaseAccess(this, 'Database', {
+      existing: config.existingDatabase,
+      port: config.dbPort,
+      proxySecurityGroupId: config.dbProxySecurityGroupId,
+    });
     this.athena = new AthenaResults(this, 'Athena', {
       workGroupName: 'aurora-imports',
       expirationDays: config.resultsExpirationDays,

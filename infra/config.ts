@@ -27,6 +27,8 @@ export interface DeploymentConfig {
   readonly dbPort: number;
   /** RDS Proxy endpoint the functions connect to instead of the secret's host. */
   readonly dbProxyEndpoint?: string;
+  /** Security group of that proxy, when it is not the cluster's: it gets the same rules. */
+  readonly dbProxySecurityGroupId?: string;
   /** Bucket the source tables' data lives in (read by Athena). */
   readonly dataBucketName: string;
   /** Key prefix of the source data in `dataBucketName`; empty means the whole bucket. */
@@ -88,6 +90,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     createDevCluster,
     dbPort: context.integer('dbPort', 5432),
     dbProxyEndpoint: context.optionalString('dbProxyEndpoint'),
+    dbProxySecurityGroupId: context.optionalString('dbProxySecurityGroupId'),
     dataBucketName: context.requiredString('dataBucketName'),
     dataPrefix: context.string('dataPrefix', '').replace(/^\/+/, ''),
     catalogPath: context.string('catalogPath', DEFAULT_CATALOG_PATH),

@@ -11,6 +11,8 @@ export interface DatabaseAccessProps {
   /** The cluster to import; absent: create a small Aurora Serverless v2 dev cluster with its own VPC. */
   readonly existing?: ExistingDatabaseConfig;
   readonly port: number;
+  /** An RDS Proxy's security group: the functions reach it and it admits them, like the cluster's. */
+  readonly proxySecurityGroupId?: string;
 }
 
 /**
@@ -76,6 +78,15 @@ export class DatabaseAccess extends Construct {
     this.functionSecurityGroup.addEgressRule(clusterSecurityGroup, port, 'PostgreSQL to the Aurora cluster');
     this.functionSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs');
     clusterSecurityGroup.addIngressRule(this.functionSecurityGroup, port, 'aurora-imports functions');
+    if (props.proxySecurityGroupId) {
+      const proxySecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(
+        this,
+        'ProxySecurityGroup',
+        props.proxySecurityGroupId,
+      );
+      this.functionSecurityGroup.addEgressRule(proxySecurityGroup, port, 'PostgreSQL to the RDS Proxy');
+      proxySecurityGroup.addIngressRule(this.functionSecurityGroup, port, 'aurora-imports functions');
+    }
   }
 }
 

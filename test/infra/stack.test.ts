@@ -603,6 +603,7 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
       context: {
         emrServerless: true,
         dbProxyEndpoint: 'proxy.proxy-abc.eu-west-1.rds.amazonaws.com',
+        dbProxySecurityGroupId: 'sg-0proxy',
         emrStepNames: ['hourly-aggregations', 'late-*'],
         alarmEmail: 'ops@example.com',
         heavySlots: 2,
@@ -631,6 +632,11 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
       EventPattern: { detail: { name: ['hourly-aggregations', { wildcard: 'late-*' }] } },
     });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      DestinationSecurityGroupId: 'sg-0proxy',
+      FromPort: 5432,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: 'sg-0proxy', FromPort: 5432 });
     const withProxy = template.findResources('AWS::Lambda::Function', {
       Properties: {
         Environment: { Variables: { DB_HOST_OVERRIDE: 'proxy.proxy-abc.eu-west-1.rds.amazonaws.com' } },
