@@ -109,7 +109,7 @@ interface StateMachineRecord {
 }
 
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$/;
-const LAMBDA_INVOKE = /^arn:aws[a-z-]*:states:::lambda:invoke(?:\.waitForTaskToken)?$/;
+const LAMBDA_INVOKE = /^arn:aws[a-z-]*:states:::lambda:invoke$/;
 const START_EXECUTION = /^arn:aws[a-z-]*:states:::states:startExecution(\.sync(?::2)?)?$/;
 
 function functionNameOf(nameOrArn: string): string {

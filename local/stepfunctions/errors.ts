@@ -72,7 +72,11 @@ export class NoTaskHandlerError extends StatesError {
   constructor(readonly resource: string) {
     super(
       'States.TaskFailed',
-      `No handler is registered for Task resource '${resource}'. Register one with engine.registerTaskHandler() or engine.registerLambda(); the local engine never calls AWS.`,
+      `No handler is registered for Task resource '${resource}'. Register one with engine.registerTaskHandler() or engine.registerLambda(); the local engine never calls AWS.${
+        resource.endsWith('.waitForTaskToken')
+          ? ' (Task tokens / callbacks are not built in: a registered handler stands for the whole callback.)'
+          : ''
+      }`,
       { fromTask: true },
     );
   }
