@@ -54,9 +54,13 @@ export class ImportStateMachines extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const fns = props.functions;
+    // Only Step Functions acting for this account may assume the roles (confused-deputy protection).
+    const statesPrincipal = new iam.ServicePrincipal('states.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    });
 
     this.importRole = new iam.Role(this, 'ImportRole', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      assumedBy: statesPrincipal,
       description: `${IMPORT_STATE_MACHINE_NAME}: invoke its functions, query Athena, read the source tables`,
       inlinePolicies: { import: new iam.PolicyDocument({ statements: importStatements(stack, props) }) },
     });
@@ -110,7 +114,7 @@ export class ImportStateMachines extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     this.orchestratorRole = new iam.Role(this, 'OrchestratorRole', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      assumedBy: statesPrincipal,
       description: `${ORCHESTRATOR_STATE_MACHINE_NAME}: invoke its functions, run ${IMPORT_STATE_MACHINE_NAME} synchronously`,
       inlinePolicies: {
         orchestrate: new iam.PolicyDocument({

@@ -191,6 +191,22 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
       return statement as Statement;
     };
 
+    it('only Step Functions acting for this account assumes the state machine roles', () => {
+      const roles = template.findResources('AWS::IAM::Role', {
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Statement: [Match.objectLike({ Principal: { Service: 'states.amazonaws.com' } })],
+          },
+        },
+      });
+      expect(Object.keys(roles)).toHaveLength(2);
+      for (const role of Object.values(roles)) {
+        expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain(
+          '"Condition":{"StringEquals":{"aws:SourceAccount":{"Ref":"AWS::AccountId"}}}',
+        );
+      }
+    });
+
     it('the import machine invokes exactly its four functions and queries Athena in its workgroup', () => {
       const statements = statementsOf('StateMachinesImportRole');
       const invoke = bySid(statements, 'InvokeOwnFunctions');
