@@ -79,8 +79,55 @@ export class ImportTransientError extends Error {
   }
 }
 
+/**
+ * Every import slot of the table's weight is held by another import right now (the global cap on concurrent heavy
+ * or light imports, held in Aurora as advisory locks). Nothing was written. Retryable: the import state machine
+ * retries this name with a long backoff until a slot frees up.
+ */
+export class ImportSlotBusyError extends Error {
+  override readonly name = 'ImportSlotBusyError';
+  readonly table: string;
+  readonly weight: 'heavy' | 'light';
+  readonly slots: number;
+
+  constructor(table: string, weight: 'heavy' | 'light', slots: number) {
+    super(
+      `${table}: all ${slots} ${weight} import slot${slots === 1 ? ' is' : 's are'} busy; retry when one frees up`,
+    );
+    this.table = table;
+    this.weight = weight;
+    this.slots = slots;
+  }
+}
+
+/**
+ * The import stopped before its merge because the time left (the Lambda's remaining time less a margin) is below
+ * the merge's estimated duration; the transaction rolled back, nothing was written. Retryable: a fresh invocation
+ * has a whole time budget. When it keeps recurring the hour is too big for one Lambda (docs/reliability.md).
+ */
+export class ImportTimeBudgetError extends Error {
+  override readonly name = 'ImportTimeBudgetError';
+  readonly table: string;
+  readonly remainingMs: number;
+  readonly estimatedMergeMs: number;
+
+  constructor(table: string, detail: { stagedRows: number; remainingMs: number; estimatedMergeMs: number }) {
+    super(
+      `${table}: stopped before the merge: ${detail.stagedRows} staged rows need an estimated ${detail.estimatedMergeMs} ms, ` +
+        `only ${detail.remainingMs} ms of the time budget are left; nothing was written`,
+    );
+    this.table = table;
+    this.remainingMs = detail.remainingMs;
+    this.estimatedMergeMs = detail.estimatedMergeMs;
+  }
+}
+
 /** Error names a state machine may retry. */
-export const RETRYABLE_ERROR_NAMES: readonly string[] = ['ImportTransientError'];
+export const RETRYABLE_ERROR_NAMES: readonly string[] = [
+  'ImportTransientError',
+  'ImportSlotBusyError',
+  'ImportTimeBudgetError',
+];
 
 /** The fields of a `pg` / PGlite DatabaseError that classification reads. */
 interface DatabaseErrorFields {
@@ -130,6 +177,8 @@ function isTypedImportError(error: unknown): boolean {
   return (
     error instanceof ImportValidationError ||
     error instanceof ImportTransientError ||
+    error instanceof ImportSlotBusyError ||
+    error instanceof ImportTimeBudgetError ||
     error instanceof CatalogError ||
     error instanceof UnknownTableError
   );

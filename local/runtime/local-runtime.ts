@@ -25,7 +25,6 @@ import {
   type ExecutionHandle,
   StepFunctionsEngine,
 } from '../stepfunctions/index.ts';
-import { IdleVirtualClock } from './idle-virtual-clock.ts';
 import {
   FUNCTION_NAMES,
   IMPORT_EVENT_BUS_NAME,
@@ -61,7 +60,7 @@ export interface LocalRuntimeOptions {
   readonly dataDir: string;
   /** Athena engine (the caller closes it); default DuckDB over the local lake, closed by `close()`. */
   readonly athena?: AthenaQueryEngine;
-  /** Engine and bus clock. An `IdleVirtualClock` makes Waits and retry intervals instant, yet never times out real work. */
+  /** Engine and bus clock. The engine's `VirtualClock` makes Waits and retry intervals instant, yet stands still while task handlers do real work. */
   readonly clock?: Clock;
   /** Light tables imported at once within an hour (the `LightMaxConcurrency` substitution). Default 4. */
   readonly lightMaxConcurrency?: number;
@@ -98,12 +97,9 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
-/** Work a clock may want to know about: an `IdleVirtualClock` stands still while it runs. */
-type Tracker = <T>(work: () => Promise<T>) => Promise<T>;
-
-function asLambda(logic: FunctionLogic, track: Tracker) {
+function asLambda(logic: FunctionLogic) {
   return (payload: unknown, ctx: { signal: AbortSignal }) =>
-    track(() => logic(payload, { remainingTimeMs: () => Number.POSITIVE_INFINITY, signal: ctx.signal }));
+    logic(payload, { remainingTimeMs: () => Number.POSITIVE_INFINITY, signal: ctx.signal });
 }
 
 export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -136,33 +132,27 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   const ownAthena =
     options.athena === undefined ? new DuckDbAthena({ catalog, dataDir: options.dataDir, objectStore }) : undefined;
   const athena = options.athena ?? ownAthena!;
-  const track: Tracker = clock instanceof IdleVirtualClock ? (work) => clock.track(work) : (work) => work();
   const athenaTask = createAthenaSyncTaskHandler(athena, { defaultOutputLocation: LOCAL_ATHENA_OUTPUT_LOCATION });
   const engine = new StepFunctionsEngine({
     accountId: LOCAL_ACCOUNT,
     region: LOCAL_REGION,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  engine.registerLambda(localFunctionArn(FUNCTION_NAMES.planImports), asLambda(createPlanImportsFunction(deps), track));
-  engine.registerLambda(
-    localFunctionArn(FUNCTION_NAMES.prepareImport),
-    asLambda(createPrepareImportFunction(deps), track),
-  );
+  engine.registerLambda(localFunctionArn(FUNCTION_NAMES.planImports), asLambda(createPlanImportsFunction(deps)));
+  engine.registerLambda(localFunctionArn(FUNCTION_NAMES.prepareImport), asLambda(createPrepareImportFunction(deps)));
   engine.registerLambda(
     localFunctionArn(FUNCTION_NAMES.classifyAthenaError),
-    asLambda(createClassifyAthenaErrorFunction(deps), track),
+    asLambda(createClassifyAthenaErrorFunction(deps)),
   );
   engine.registerLambda(
     localFunctionArn(FUNCTION_NAMES.publishImportEvent),
-    asLambda(createPublishImportEventFunction(deps), track),
+    asLambda(createPublishImportEventFunction(deps)),
   );
   engine.registerLambda(
     localFunctionArn(FUNCTION_NAMES.s3ImportToAurora),
-    asLambda(createS3ImportToAuroraFunction(deps), track),
+    asLambda(createS3ImportToAuroraFunction(deps)),
   );
-  engine.registerTaskHandler('arn:aws:states:::athena:startQueryExecution.sync', (input, ctx) =>
-    track(() => athenaTask(input, ctx)),
-  );
+  engine.registerTaskHandler('arn:aws:states:::athena:startQueryExecution.sync', athenaTask);
 
   const importStateMachineArn = engine.createStateMachine({
     name: IMPORT_STATE_MACHINE_NAME,

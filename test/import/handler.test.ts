@@ -1,12 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { poolConfigFromSecret } from '../../functions/s3-import-to-aurora/database-config.ts';
-import { createHandler } from '../../functions/s3-import-to-aurora/handler.ts';
 import { parseImportEvent } from '../../functions/s3-import-to-aurora/import-event.ts';
+import { createS3ImportToAuroraFunction } from '../../functions/s3-import-to-aurora/s3-import-to-aurora-function.ts';
+import { poolConfigFromSecret } from '../../functions/shared/aurora/database-config.ts';
 import { migrate } from '../../functions/shared/aurora/migrate.ts';
 import { createPostgresDatabase } from '../../functions/shared/aurora/postgres-database.ts';
+import { createLambdaHandler } from '../../functions/shared/runtime/lambda-handler.ts';
 import { MemoryMetricsSink } from '../../functions/shared/runtime/metrics-sink.ts';
+import { LocalEventBridge } from '../../local/eventbridge/event-bus.ts';
+import { LocalBusPublisher } from '../../local/eventbridge/local-bus-publisher.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 import { createTestObjectStore, csv, ledgerRows, TEST_CATALOG } from './import-fixtures.ts';
 
@@ -50,14 +53,18 @@ describe('s3-import-to-aurora handler', () => {
     const sink = { info: (line: string) => lines.push(line), error: (line: string) => lines.push(line) };
     Object.assign(logger as unknown as { console: unknown }, { console: { ...console, ...sink } });
     let built = 0;
-    const handler = createHandler({
-      logger,
-      metrics,
-      resources: async () => {
-        built++;
-        return { catalog: TEST_CATALOG, database: database.current!, objectStore: store };
-      },
-    });
+    const handler = createLambdaHandler(async () => {
+      built++;
+      return {
+        catalog: TEST_CATALOG,
+        logger,
+        metrics,
+        publisher: new LocalBusPublisher(new LocalEventBridge()),
+        objectStore: store,
+        database: async () => database.current!,
+        env: {},
+      };
+    }, createS3ImportToAuroraFunction);
 
     const summary = await handler(
       {

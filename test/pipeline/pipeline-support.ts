@@ -12,8 +12,8 @@ import { DuckDbAthena } from '../../local/athena/duckdb-athena.ts';
 import { type AthenaFaultPlan, withFaults } from '../../local/athena/fault-injection.ts';
 import { DEMO_CATALOG_PATH } from '../../local/cli/common-options.ts';
 import { generateSampleData } from '../../local/demo/generate-sample-data.ts';
-import { IdleVirtualClock } from '../../local/runtime/idle-virtual-clock.ts';
 import { createLocalRuntime, type LocalRuntime } from '../../local/runtime/local-runtime.ts';
+import { VirtualClock } from '../../local/stepfunctions/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
 
 /** Sample data small enough for a fast suite: heavy tables 3,000 rows, light ones a few hundred. */
@@ -62,7 +62,7 @@ export async function createPipelineFixture(hours: readonly string[]): Promise<P
         catalog,
         dataDir,
         athena: options.faults ? withFaults(athena, options.faults) : athena,
-        clock: new IdleVirtualClock(),
+        clock: new VirtualClock({ start: Date.now() }),
         persistBus: false,
         ...(options.lightMaxConcurrency ? { lightMaxConcurrency: options.lightMaxConcurrency } : {}),
       });

@@ -3,12 +3,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgePublisher } from '../../../events/eventbridge-publisher.ts';
-import {
-  type DatabaseSecret,
-  databaseLocationFromEnv,
-  poolConfigFromSecret,
-} from '../../s3-import-to-aurora/database-config.ts';
 import type { AuroraDatabase } from '../aurora/aurora-database.ts';
+import { type DatabaseSecret, databaseLocationFromEnv, poolConfigFromSecret } from '../aurora/database-config.ts';
 import { migrate } from '../aurora/migrate.ts';
 import { createPostgresDatabase } from '../aurora/postgres-database.ts';
 import { S3ObjectStore } from '../aws/s3-object-store.ts';

@@ -1,15 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importResult } from '../../../functions/s3-import-to-aurora/import-result.ts';
-import type { AuroraDatabase } from '../../../functions/shared/aurora/aurora-database.ts';
-import { migrate } from '../../../functions/shared/aurora/migrate.ts';
-import { createPostgresDatabase } from '../../../functions/shared/aurora/postgres-database.ts';
 import { loadCatalog } from '../../../functions/shared/catalog/load-catalog.ts';
 import type { ObjectBody, ObjectLocation, ObjectStore } from '../../../functions/shared/ports/object-store.ts';
 import { ObjectNotFoundError } from '../../../functions/shared/ports/object-store-errors.ts';
-import { createPgliteDatabase } from '../../aurora/pglite-database.ts';
+import { openDatabase } from '../../runtime/open-database.ts';
 import { type Command, UsageError } from '../command.ts';
 import { COMMON_OPTION_SPECS, resolveCommonOptions } from '../common-options.ts';
 
@@ -40,15 +37,6 @@ class SingleFileObjectStore implements ObjectStore {
   async listKeys(): Promise<string[]> {
     return [];
   }
-}
-
-/** Opens the database the common options name: `--database-url`, else PGlite under `<stateDir>/pglite`. */
-export async function openDatabase(options: {
-  databaseUrl: string | undefined;
-  stateDir: string;
-}): Promise<AuroraDatabase> {
-  if (options.databaseUrl) return createPostgresDatabase({ connectionString: options.databaseUrl });
-  return createPgliteDatabase({ dataDir: join(options.stateDir, 'pglite') });
 }
 
 export default {
@@ -88,9 +76,8 @@ export default {
     const options = resolveCommonOptions(values, io);
     const csvPath = resolve(io.cwd, csv);
     const catalog = await loadCatalog(options.catalogPath);
-    const database = await openDatabase(options);
+    const database = await openDatabase({ databaseUrl: options.databaseUrl, stateDir: options.stateDir, catalog });
     try {
-      await migrate(database, catalog);
       const summary = await importResult({
         catalog,
         database,
