@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { AuroraDatabase } from '../shared/aurora/aurora-database.ts';
+import { acquireImportSlot, slotCount } from '../shared/aurora/import-slots.ts';
 import { hasSucceeded, lockTableHour, writeLedgerEntry } from '../shared/aurora/ledger.ts';
 import { createStagingTable, STAGING_TABLE } from '../shared/aurora/table-ddl.ts';
 import type { Catalog, TableSpec } from '../shared/catalog/catalog-types.ts';
@@ -8,6 +9,7 @@ import { findTable } from '../shared/catalog/load-catalog.ts';
 import {
   classifyDatabaseError,
   EmptyResultError,
+  ImportSlotBusyError,
   ImportTransientError,
   ImportValidationError,
 } from '../shared/errors.ts';
@@ -21,6 +23,7 @@ import {
   type KeyValues,
   mergeStaging,
 } from './merge-statements.ts';
+import { checkMergeBudget } from './merge-time-budget.ts';
 
 /** What to import: one Athena result object into one table for one hour. */
 export interface ImportRequest {
@@ -43,6 +46,18 @@ export interface ImportRequest {
    * caller kills it mid-transaction. Undefined: no limit.
    */
   readonly timeBudgetMs?: number | undefined;
+  /**
+   * Heavy imports Aurora may run at once across every orchestration (default 1): slots held as advisory locks in
+   * the database, so a second orchestration (a late EMR step, a backfill) waits its turn; see `import-slots.ts`.
+   */
+  readonly heavySlots?: number | undefined;
+  /** Light imports Aurora may run at once across every orchestration (default 4). */
+  readonly lightSlots?: number | undefined;
+  /**
+   * Conservative merge speed used to decide, before the merge, whether the time budget can still cover it
+   * (default `DEFAULT_MERGE_ROWS_PER_SECOND`). Only read when `timeBudgetMs` is set.
+   */
+  readonly mergeRowsPerSecond?: number | undefined;
 }
 
 /** What an import did (also the Lambda's output). */
@@ -57,6 +72,8 @@ export interface ImportSummary {
   readonly durationMs: number;
   readonly queryExecutionId: string;
   readonly executionArn?: string;
+  /** Why a skipped import was skipped. */
+  readonly reason?: string;
 }
 
 function formatKey(key: KeyValues): string {
@@ -142,6 +159,7 @@ async function mergeCheckingKeys(
 export async function importResult(request: ImportRequest): Promise<ImportSummary> {
   const table = findTable(request.catalog, request.table);
   const hour = parseRequestHour(table.name, request.hour);
+  const slots = slotCount(table.weight, request);
   const startedAt = new Date();
   const started = performance.now();
   const { database } = request;
@@ -174,7 +192,17 @@ export async function importResult(request: ImportRequest): Promise<ImportSummar
         csv.body.destroy();
         const durationMs = Math.round(performance.now() - started);
         await writeLedgerEntry(tx.db, { ...common, status: 'skipped', durationMs, finishedAt: new Date() });
-        return summary(request, hour, 'skipped', { inserted: 0, updated: 0, deleted: 0 }, 0, durationMs);
+        return {
+          ...summary(request, hour, 'skipped', { inserted: 0, updated: 0, deleted: 0 }, 0, durationMs),
+          reason: `${table.name} ${hour.text} was already imported from source ${request.source ?? '(none)'} (an earlier or concurrent import)`,
+        };
+      }
+      // The global cap on concurrent imports, taken before the first write and held until COMMIT or ROLLBACK.
+      try {
+        await acquireImportSlot(db as unknown as Kysely<unknown>, table.name, table.weight, slots);
+      } catch (error) {
+        csv.body.destroy();
+        throw error;
       }
       const limitStatements = async () => {
         if (request.timeBudgetMs === undefined) return;
@@ -201,6 +229,12 @@ export async function importResult(request: ImportRequest): Promise<ImportSummar
           table.name,
           `a row does not belong to hour ${hour.text}: ${formatKey(outside)} (${table.partitionColumn} must be ${hour.text}:00:00 UTC)`,
         );
+      if (request.timeBudgetMs !== undefined)
+        checkMergeBudget(table.name, {
+          stagedRows: copied.rows,
+          remainingMs: Math.floor(request.timeBudgetMs - (performance.now() - started)),
+          rowsPerSecond: request.mergeRowsPerSecond,
+        });
       const deleted = table.mode === 'replace-partition' ? await deleteAbsentRows(db, table, hour) : 0;
       await limitStatements();
       const { inserted, updated } = await mergeCheckingKeys(db, table, copied.rows);
@@ -219,6 +253,8 @@ export async function importResult(request: ImportRequest): Promise<ImportSummar
     });
   } catch (caught) {
     const error = classifyDatabaseError(caught, table.name);
+    // A busy slot is a wait for a turn, not an attempt: the ledger would fill with one row per retry.
+    if (error instanceof ImportSlotBusyError) throw error;
     await recordFailure(database, {
       ...common,
       bytes,

@@ -91,9 +91,7 @@ export class ImportSlotBusyError extends Error {
   readonly slots: number;
 
   constructor(table: string, weight: 'heavy' | 'light', slots: number) {
-    super(
-      `${table}: all ${slots} ${weight} import slot${slots === 1 ? ' is' : 's are'} busy; retry when one frees up`,
-    );
+    super(`${table}: all ${slots} ${weight} import slot${slots === 1 ? ' is' : 's are'} busy; retry when one frees up`);
     this.table = table;
     this.weight = weight;
     this.slots = slots;
