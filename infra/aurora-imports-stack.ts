@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { ArnFormat, CfnOutput, type CfnResource, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type CfnResource, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { readCatalogSources } from './catalog-sources.ts';
 import type { DeploymentConfig } from './config.ts';
@@ -13,7 +14,7 @@ import { ExampleSubscriber } from './constructs/example-subscriber.ts';
 import { EVENT_SOURCE, ImportEventBus } from './constructs/import-event-bus.ts';
 import { ImportFunctions } from './constructs/import-functions.ts';
 import { ImportMonitoring } from './constructs/import-monitoring.ts';
-import { ImportStateMachines, ORCHESTRATOR_STATE_MACHINE_NAME } from './constructs/import-state-machines.ts';
+import { ImportStateMachines } from './constructs/import-state-machines.ts';
 import { createDeadLetterQueue } from './constructs/secure-queue.ts';
 
 export interface AuroraImportsStackProps extends StackProps {
@@ -108,33 +109,16 @@ export class AuroraImportsStack extends Stack {
     const orchestrator = this.stateMachines.orchestrator;
 
     const catchUpFunction = this.functions.get('catch-up');
+    this.configureCatchUp(catchUpFunction, config);
     catchUpFunction.addEnvironment('ORCHESTRATOR_STATE_MACHINE_ARN', orchestrator.stateMachineArn);
     catchUpFunction.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: 'StartAndListOrchestrations',
-        actions: ['states:StartExecution', 'states:ListExecutions'],
+        sid: 'StartOrchestrations',
+        // Duplicate starts are refused by the deterministic execution name, so no read access is needed.
+        actions: ['states:StartExecution'],
         resources: [orchestrator.stateMachineArn],
       }),
     );
-    catchUpFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'DescribeOrchestrations',
-        actions: ['states:DescribeExecution'],
-        resources: [
-          this.formatArn({
-            service: 'states',
-            resource: 'execution',
-            resourceName: `${ORCHESTRATOR_STATE_MACHINE_NAME}:*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
-    Validations.of(catchUpFunction).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${ORCHESTRATOR_STATE_MACHINE_NAME}:*]`,
-      reason:
-        'The sweep reads how earlier orchestrations of an hour ended; execution names are only known at runtime, so the grant is every execution of orchestrateAuroraImports and nothing else.',
-    });
 
     const triggerDeadLetterQueue = createDeadLetterQueue(this, 'TriggerDeadLetterQueue');
     this.emrTrigger = new EmrTrigger(this, 'EmrTrigger', {
@@ -213,6 +197,29 @@ export class AuroraImportsStack extends Stack {
       id: `AwsSolutions-IAM5[Resource::<${resultsBucketId}.Arn>/${AthenaResults.RESULTS_PREFIX}*]`,
       reason: 'Reads Athena results, named <QueryExecutionId>.csv at runtime, under the workgroup result prefix only.',
     });
+  }
+
+  /**
+   * The sweep looks for source data in the data bucket before starting an hour nothing imported: its location, and
+   * a list permission limited to the data prefix.
+   */
+  private configureCatchUp(fn: NodejsFunction, config: DeploymentConfig): void {
+    fn.addEnvironment('SOURCE_DATA_BUCKET', config.dataBucketName);
+    if (config.dataPrefix !== '') fn.addEnvironment('SOURCE_DATA_PREFIX', config.dataPrefix);
+    if (config.catchUpWindowHours !== undefined) {
+      fn.addEnvironment('CATCH_UP_WINDOW_HOURS', String(config.catchUpWindowHours));
+    }
+    if (config.catchUpMaxHoursPerRun !== undefined) {
+      fn.addEnvironment('CATCH_UP_MAX_HOURS_PER_RUN', String(config.catchUpMaxHoursPerRun));
+    }
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ListSourceData',
+        actions: ['s3:ListBucket'],
+        resources: [`arn:${this.partition}:s3:::${config.dataBucketName}`],
+        ...(config.dataPrefix !== '' ? { conditions: { StringLike: { 's3:prefix': [`${config.dataPrefix}*`] } } } : {}),
+      }),
+    );
   }
 
   /** Findings on the functions that are acknowledged, each with its reason. */

@@ -54,6 +54,10 @@ export interface DeploymentConfig {
   /** Extra function environment (slot counts, Athena attempt limits) passed through as given. */
   readonly heavySlots?: number;
   readonly lightSlots?: number;
+  /** CATCH_UP_WINDOW_HOURS: hours the sweep looks back over. */
+  readonly catchUpWindowHours?: number;
+  /** CATCH_UP_MAX_HOURS_PER_RUN: orchestrations one sweep starts at most. */
+  readonly catchUpMaxHoursPerRun?: number;
   /** ATHENA_RETRY_DEFAULT_MAX_ATTEMPTS: Athena attempts per cause class unless overridden. */
   readonly athenaRetryDefaultMaxAttempts?: number;
   /** ATHENA_RETRY_MAX_ATTEMPTS: attempts per cause class, e.g. `{ "throttling": 8 }`. */
@@ -105,6 +109,8 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     alarmEmail,
     heavySlots: context.optionalInteger('heavySlots'),
     lightSlots: context.optionalInteger('lightSlots'),
+    catchUpWindowHours: context.optionalInteger('catchUpWindowHours'),
+    catchUpMaxHoursPerRun: context.optionalInteger('catchUpMaxHoursPerRun'),
     athenaRetryDefaultMaxAttempts: context.optionalInteger('athenaRetryDefaultMaxAttempts'),
     athenaRetryMaxAttempts: context.optionalAttemptsByClass('athenaRetryMaxAttempts'),
   };

@@ -361,13 +361,28 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
       }
     });
 
-    it('the catch-up function knows the orchestrator; the import function may run up to its task timeout', () => {
+    it('the catch-up function starts orchestrations and lists the source data; the import function may run up to its task timeout', () => {
       const orchestrator = logicalIdOf(template, 'AWS::StepFunctions::StateMachine', {
         StateMachineName: ORCHESTRATOR_STATE_MACHINE_NAME,
       });
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ ORCHESTRATOR_STATE_MACHINE_ARN: { Ref: orchestrator } }) },
+        Environment: {
+          Variables: Match.objectLike({
+            ORCHESTRATOR_STATE_MACHINE_ARN: { Ref: orchestrator },
+            SOURCE_DATA_BUCKET: context['auroraImports:dataBucketName'],
+          }),
+        },
       });
+      const catchUp = identityStatements(resources)
+        .filter(({ owner }) => owner.startsWith('FunctionsCatchUpServiceRole'))
+        .map(({ statement }) => statement);
+      expect(catchUp.find((statement) => statement.Sid === 'StartOrchestrations')).toMatchObject({
+        Action: 'states:StartExecution',
+        Resource: { Ref: orchestrator },
+      });
+      expect(JSON.stringify(catchUp.find((statement) => statement.Sid === 'ListSourceData'))).toContain(
+        `:s3:::${context['auroraImports:dataBucketName']}"`,
+      );
       template.hasResourceProperties('AWS::Lambda::Function', {
         Description: Match.stringLikeRegexp('Streams an Athena result CSV'),
         Timeout: 890,
@@ -623,6 +638,8 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
         emrStepNames: ['hourly-aggregations', 'late-*'],
         alarmEmail: 'ops@example.com',
         heavySlots: 2,
+        dataPrefix: 'warehouse/aggregations/',
+        catchUpWindowHours: 48,
         athenaRetryMaxAttempts: '{"throttling": 8}',
         lightMaxConcurrency: 7,
         lakeFormation: true,
@@ -659,6 +676,21 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
       },
     });
     expect(Object.keys(withProxy)).toHaveLength(3);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ SOURCE_DATA_PREFIX: 'warehouse/aggregations/', CATCH_UP_WINDOW_HOURS: '48' }),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ListSourceData',
+            Condition: { StringLike: { 's3:prefix': ['warehouse/aggregations/*'] } },
+          }),
+        ]),
+      },
+    });
     template.allResourcesProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ HEAVY_SLOTS: '2', ATHENA_RETRY_MAX_ATTEMPTS: '{"throttling":8}' }) },
     });
