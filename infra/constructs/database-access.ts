@@ -40,14 +40,11 @@ export class DatabaseAccess extends Construct {
         availabilityZones: [...existing.availabilityZones],
         privateSubnetIds: [...existing.privateSubnetIds],
       });
-      this.subnets = {
-        subnets: existing.privateSubnetIds.map((subnetId, index) =>
-          ec2.Subnet.fromSubnetAttributes(this, `Subnet${index}`, {
-            subnetId,
-            availabilityZone: existing.availabilityZones[index],
-          }),
-        ),
-      };
+      this.subnets = { subnets: this.vpc.privateSubnets };
+      Validations.of(this).acknowledge({
+        id: 'Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        reason: 'Imported subnets only place the functions; nothing in the stack reads or changes their route tables.',
+      });
       clusterSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(
         this,
         'ClusterSecurityGroup',
