@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CommandIo } from './command.ts';
+import { type Hour, parseHour } from '../../functions/shared/hour.ts';
+import { type CommandIo, UsageError } from './command.ts';
 
 /** The options every command shares (design.md section 5). */
 export interface CommonOptions {
@@ -39,4 +40,17 @@ export function resolveCommonOptions(values: Record<string, unknown>, io: Comman
     catalogPath: resolve(io.cwd, text('catalog') ?? DEMO_CATALOG_PATH),
     dataDir: resolve(io.cwd, text('data-dir') ?? join(stateDir, 's3')),
   };
+}
+
+/** The usage line every command ends with. */
+export const COMMON_OPTIONS_USAGE =
+  'Common options: --state-dir DIR, --database-url URL, --catalog FILE, --data-dir DIR';
+
+/** Parses an hour given on the command line; a bad one is a usage error naming the flag. */
+export function hourOption(value: string, flag: string): Hour {
+  try {
+    return parseHour(value, flag);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

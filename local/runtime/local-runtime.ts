@@ -10,6 +10,7 @@ import { createS3ImportToAuroraFunction } from '../../functions/s3-import-to-aur
 import type { AuroraDatabase } from '../../functions/shared/aurora/aurora-database.ts';
 import type { Catalog } from '../../functions/shared/catalog/catalog-types.ts';
 import { loadCatalog } from '../../functions/shared/catalog/load-catalog.ts';
+import type { ObjectStore } from '../../functions/shared/ports/object-store.ts';
 import type { FunctionDependencies, FunctionLogic } from '../../functions/shared/runtime/function-dependencies.ts';
 import { MemoryMetricsSink } from '../../functions/shared/runtime/metrics-sink.ts';
 import type { AthenaQueryEngine } from '../athena/athena-port.ts';
@@ -60,6 +61,11 @@ export interface LocalRuntimeOptions {
   readonly dataDir: string;
   /** Athena engine (the caller closes it); default DuckDB over the local lake, closed by `close()`. */
   readonly athena?: AthenaQueryEngine;
+  /** The Athena workgroup and result location (the ASL substitutions); default the local ones. */
+  readonly athenaWorkGroup?: string;
+  readonly athenaOutputLocation?: string;
+  /** Where Athena writes its results and the import reads them; default the local folder (`dataDir`). */
+  readonly resultStore?: ObjectStore;
   /** Engine and bus clock. The engine's `VirtualClock` makes Waits and retry intervals instant, yet stands still while task handlers do real work. */
   readonly clock?: Clock;
   /** Light tables imported at once within an hour (the `LightMaxConcurrency` substitution). Default 4. */
@@ -124,7 +130,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     logger,
     metrics,
     publisher,
-    objectStore,
+    objectStore: options.resultStore ?? objectStore,
     database: async () => database,
     env: options.env ?? {},
   };
@@ -132,7 +138,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   const ownAthena =
     options.athena === undefined ? new DuckDbAthena({ catalog, dataDir: options.dataDir, objectStore }) : undefined;
   const athena = options.athena ?? ownAthena!;
-  const athenaTask = createAthenaSyncTaskHandler(athena, { defaultOutputLocation: LOCAL_ATHENA_OUTPUT_LOCATION });
+  const outputLocation = options.athenaOutputLocation ?? LOCAL_ATHENA_OUTPUT_LOCATION;
+  const athenaTask = createAthenaSyncTaskHandler(athena, { defaultOutputLocation: outputLocation });
   const engine = new StepFunctionsEngine({
     accountId: LOCAL_ACCOUNT,
     region: LOCAL_REGION,
@@ -162,8 +169,8 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
       ClassifyAthenaErrorFunctionArn: localFunctionArn(FUNCTION_NAMES.classifyAthenaError),
       PublishImportEventFunctionArn: localFunctionArn(FUNCTION_NAMES.publishImportEvent),
       S3ImportToAuroraFunctionArn: localFunctionArn(FUNCTION_NAMES.s3ImportToAurora),
-      AthenaWorkGroup: LOCAL_ATHENA_WORKGROUP,
-      AthenaOutputLocation: LOCAL_ATHENA_OUTPUT_LOCATION,
+      AthenaWorkGroup: options.athenaWorkGroup ?? LOCAL_ATHENA_WORKGROUP,
+      AthenaOutputLocation: outputLocation,
     },
   });
   const orchestratorArn = engine.createStateMachine({

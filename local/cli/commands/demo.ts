@@ -1,27 +1,24 @@
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../../../functions/shared/catalog/load-catalog.ts';
-import { parseHour } from '../../../functions/shared/hour.ts';
-import { DuckDbAthena } from '../../athena/duckdb-athena.ts';
-import { parseFaultSpec, withFaults } from '../../athena/fault-injection.ts';
 import { generateSampleData } from '../../demo/generate-sample-data.ts';
 import { emrStepCompletedEvent } from '../../runtime/emr-trigger.ts';
 import { createLocalRuntime } from '../../runtime/local-runtime.ts';
+import { ATHENA_OPTION_SPECS, ATHENA_OPTIONS_USAGE, athenaFromOptions } from '../athena-options.ts';
 import { type Command, UsageError } from '../command.ts';
-import { COMMON_OPTION_SPECS, resolveCommonOptions } from '../common-options.ts';
+import { COMMON_OPTION_SPECS, COMMON_OPTIONS_USAGE, hourOption, resolveCommonOptions } from '../common-options.ts';
 import { followImports, formatSummary, summarize } from '../import-report.ts';
 
 /** The demo's hour: fixed, so that a second `npm start` finds it imported and says so. */
 export const DEMO_HOUR = '2026-11-27T10';
 
-const usage = `Usage: aurora-imports demo [--hour H] [--scale N] [--athena-faults SPEC] [common options]
+const usage = `Usage: aurora-imports demo [--hour H] [--scale N] [Athena options] [common options]
 
 Makes sample EMR output for one hour if absent, puts an EMR Step Status Change COMPLETED event on the local bus,
 runs the whole pipeline (orchestrator → per-table imports) and prints a summary. Exit 0 only if no table failed.
   --hour H              the hour to import (default ${DEMO_HOUR})
   --scale N             multiplies the sample data size (default 1: ~450,000 rows over the demo tables)
-  --athena-faults SPEC  make the next Athena queries fail, e.g. '2:Athena.TooManyRequestsException:Rate exceeded'
-                        (see local/athena/fault-injection.ts), to watch the cause-aware retry loop
-Common options: --state-dir DIR, --database-url URL, --catalog FILE, --data-dir DIR`;
+${ATHENA_OPTIONS_USAGE}
+${COMMON_OPTIONS_USAGE}`;
 
 export default {
   name: 'demo',
@@ -34,17 +31,12 @@ export default {
         ...COMMON_OPTION_SPECS,
         hour: { type: 'string' },
         scale: { type: 'string' },
-        'athena-faults': { type: 'string' },
+        ...ATHENA_OPTION_SPECS,
       },
       strict: true,
     });
     const common = resolveCommonOptions(values, io);
-    let hour: ReturnType<typeof parseHour>;
-    try {
-      hour = parseHour(values.hour ?? DEMO_HOUR, '--hour');
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const hour = hourOption(values.hour ?? DEMO_HOUR, '--hour');
     const scale = values.scale === undefined ? 1 : Number(values.scale);
     if (!(scale > 0)) throw new UsageError(`--scale must be a positive number, got '${values.scale}'`);
     const catalog = await loadCatalog(common.catalogPath);
@@ -54,26 +46,28 @@ export default {
       : `embedded PGlite in ${common.stateDir}`;
     io.stderr.write(`aurora-imports demo: hour ${hour.text}, database: ${where}\n`);
 
-    const sample = await generateSampleData({ catalog, dataDir: common.dataDir, hour, scale });
-    if (sample.generated.length > 0) {
+    const athena = athenaFromOptions(values, { catalog, dataDir: common.dataDir });
+    if (athena.kind === 'duckdb') {
+      const sample = await generateSampleData({ catalog, dataDir: common.dataDir, hour, scale });
       const rows = sample.generated.reduce((sum, table) => sum + table.rows, 0);
-      io.stderr.write(
-        `Generated sample EMR output: ${rows} rows over ${sample.generated.length} tables in ${common.dataDir}\n`,
-      );
+      if (sample.generated.length > 0) {
+        io.stderr.write(
+          `Generated sample EMR output: ${rows} rows over ${sample.generated.length} tables in ${common.dataDir}\n`,
+        );
+      }
+      if (sample.skipped.length > 0) {
+        io.stderr.write(`Sample EMR output already present for ${sample.skipped.length} tables.\n`);
+      }
     }
-    if (sample.skipped.length > 0)
-      io.stderr.write(`Sample EMR output already present for ${sample.skipped.length} tables.\n`);
-
-    const baseAthena = new DuckDbAthena({ catalog, dataDir: common.dataDir });
-    const athena = values['athena-faults']
-      ? withFaults(baseAthena, parseFaultSpec(values['athena-faults']))
-      : baseAthena;
     const runtime = await createLocalRuntime({
       stateDir: common.stateDir,
       databaseUrl: common.databaseUrl,
       catalog,
       dataDir: common.dataDir,
-      athena,
+      athena: athena.athena,
+      athenaWorkGroup: athena.workGroup,
+      athenaOutputLocation: athena.outputLocation,
+      resultStore: athena.resultStore,
     });
     try {
       const tables = catalog.tables.map((table) => table.name);
@@ -102,7 +96,7 @@ export default {
       return summary.failed === 0 ? 0 : 1;
     } finally {
       await runtime.close();
-      await baseAthena.close();
+      await athena.close();
     }
   },
 } satisfies Command;

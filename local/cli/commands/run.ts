@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../../../functions/shared/catalog/load-catalog.ts';
-import { parseHour } from '../../../functions/shared/hour.ts';
 import { createLocalRuntime } from '../../runtime/local-runtime.ts';
+import { ATHENA_OPTION_SPECS, ATHENA_OPTIONS_USAGE, athenaFromOptions } from '../athena-options.ts';
 import { type Command, UsageError } from '../command.ts';
-import { COMMON_OPTION_SPECS, resolveCommonOptions } from '../common-options.ts';
+import { COMMON_OPTION_SPECS, COMMON_OPTIONS_USAGE, hourOption, resolveCommonOptions } from '../common-options.ts';
 import { followImports, formatSummary, summarize } from '../import-report.ts';
 
-const usage = `Usage: aurora-imports run --hour H [--tables a,b] [--force] [--json] [common options]
+const usage = `Usage: aurora-imports run --hour H [--tables a,b] [--force] [--json] [Athena options] [common options]
 
 Starts the orchestrator for one hour on the local runtime, as a manual run or backfill would in AWS, and waits.
 Tables already imported for that hour are skipped unless --force. Exit 0 only if no table failed.
@@ -14,7 +14,8 @@ Tables already imported for that hour are skipped unless --force. Exit 0 only if
   --tables a,b    only these catalog tables (default: all)
   --force         re-import even when the ledger says done (recorded as a new attempt)
   --json          print the orchestrator's output as JSON instead of the summary
-Common options: --state-dir DIR, --database-url URL, --catalog FILE, --data-dir DIR`;
+${ATHENA_OPTIONS_USAGE}
+${COMMON_OPTIONS_USAGE}`;
 
 export default {
   name: 'run',
@@ -29,16 +30,12 @@ export default {
         tables: { type: 'string' },
         force: { type: 'boolean' },
         json: { type: 'boolean' },
+        ...ATHENA_OPTION_SPECS,
       },
       strict: true,
     });
     if (!values.hour) throw new UsageError('--hour is required (e.g. --hour 2026-11-27T10)');
-    let hour: ReturnType<typeof parseHour>;
-    try {
-      hour = parseHour(values.hour, '--hour');
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const hour = hourOption(values.hour, '--hour');
     const common = resolveCommonOptions(values, io);
     const catalog = await loadCatalog(common.catalogPath);
     const tables = values.tables
@@ -50,11 +47,16 @@ export default {
     if (unknown.length > 0)
       throw new UsageError(`unknown table(s): ${unknown.join(', ')}; the catalog has: ${[...known].join(', ')}`);
     const started = Date.now();
+    const athena = athenaFromOptions(values, { catalog, dataDir: common.dataDir });
     const runtime = await createLocalRuntime({
       stateDir: common.stateDir,
       databaseUrl: common.databaseUrl,
       catalog,
       dataDir: common.dataDir,
+      athena: athena.athena,
+      athenaWorkGroup: athena.workGroup,
+      athenaOutputLocation: athena.outputLocation,
+      resultStore: athena.resultStore,
     });
     try {
       const follow = followImports(runtime, io, tables ?? [...known]);
@@ -76,6 +78,7 @@ export default {
       return result.status === 'SUCCEEDED' ? 0 : 1;
     } finally {
       await runtime.close();
+      await athena.close();
     }
   },
 } satisfies Command;

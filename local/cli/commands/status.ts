@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../../../functions/shared/catalog/load-catalog.ts';
-import { parseHour } from '../../../functions/shared/hour.ts';
+import type { Hour } from '../../../functions/shared/hour.ts';
 import { formatLedgerGrid, readLedgerGrid } from '../../runtime/ledger-grid.ts';
 import { openDatabase } from '../../runtime/open-database.ts';
 import { type Command, UsageError } from '../command.ts';
-import { COMMON_OPTION_SPECS, resolveCommonOptions } from '../common-options.ts';
+import { COMMON_OPTION_SPECS, COMMON_OPTIONS_USAGE, hourOption, resolveCommonOptions } from '../common-options.ts';
 
 const usage = `Usage: aurora-imports status [--hour H | --from H --to H] [--json] [common options]
 
@@ -12,7 +12,7 @@ Shows the hour × table grid from the ledger: what was imported, what failed, wh
   --hour H           one hour (UTC, e.g. 2026-11-27T10)
   --from H --to H    a range of hours, both inclusive
   --json             machine-readable output
-Common options: --state-dir DIR, --database-url URL, --catalog FILE, --data-dir DIR`;
+${COMMON_OPTIONS_USAGE}`;
 
 export default {
   name: 'status',
@@ -34,14 +34,10 @@ export default {
     if (Boolean(values.from) !== Boolean(values.to)) throw new UsageError('--from and --to go together');
     const common = resolveCommonOptions(values, io);
     const catalog = await loadCatalog(common.catalogPath);
-    let range: { from: ReturnType<typeof parseHour>; to: ReturnType<typeof parseHour> } | undefined;
-    try {
-      if (values.hour) range = { from: parseHour(values.hour, '--hour'), to: parseHour(values.hour, '--hour') };
-      else if (values.from && values.to)
-        range = { from: parseHour(values.from, '--from'), to: parseHour(values.to, '--to') };
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    let range: { from: Hour; to: Hour } | undefined;
+    if (values.hour) range = { from: hourOption(values.hour, '--hour'), to: hourOption(values.hour, '--hour') };
+    else if (values.from && values.to)
+      range = { from: hourOption(values.from, '--from'), to: hourOption(values.to, '--to') };
     if (range && range.from.start > range.to.start) throw new UsageError('--from is after --to');
     const database = await openDatabase({ databaseUrl: common.databaseUrl, stateDir: common.stateDir, catalog });
     try {
