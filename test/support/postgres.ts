@@ -21,13 +21,13 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 10_000 });
+async function adminQuery(sql: string, adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
   } catch (error) {
     throw new Error(
-      `PostgreSQL at ${TEST_DATABASE_URL} is unreachable (set TEST_DATABASE_URL): ${(error as Error).message}`,
+      `PostgreSQL at ${adminUrl} is unreachable (set TEST_DATABASE_URL): ${(error as Error).message}`,
     );
   }
   try {
@@ -38,14 +38,14 @@ async function adminQuery(sql: string): Promise<void> {
 }
 
 /** Creates a fresh database for one suite, so suites running in parallel never see each other's tables. */
-export async function createTestDatabase(prefix = 'ai_test'): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = 'ai_test', adminUrl = TEST_DATABASE_URL): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE template0`);
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE template0`, adminUrl);
   return {
     name,
-    url: withDatabase(TEST_DATABASE_URL, name),
+    url: withDatabase(adminUrl, name),
     async drop() {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, adminUrl);
     },
   };
 }
