@@ -1,13 +1,16 @@
+import { rm } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLedgerGaps } from '../../functions/catch-up/ledger-gaps.ts';
 import { parseHour } from '../../functions/shared/hour.ts';
+import { hourPartitionDirectory } from '../../local/athena/local-lake.ts';
 import type { CommandIo } from '../../local/cli/command.ts';
 import backfill from '../../local/cli/commands/backfill.ts';
 import { main } from '../../local/cli/main.ts';
+import { generateSampleData } from '../../local/demo/generate-sample-data.ts';
 import { hourFailed, parseBackfillRange, runBackfill } from '../../local/runtime/backfill.ts';
 import { LocalSourceDataProbe } from '../../local/runtime/local-source-data-probe.ts';
-import { createPipelineFixture, type PipelineFixture } from '../pipeline/pipeline-support.ts';
+import { createPipelineFixture, type PipelineFixture, TEST_SCALE } from '../pipeline/pipeline-support.ts';
 
 const WITH_DATA = ['2026-11-27T10', '2026-11-27T11'];
 const NO_DATA = '2026-11-27T12';
@@ -115,6 +118,22 @@ describe('aurora-imports backfill', () => {
       table: 'search_terms_hourly',
       error: 'Athena.AmazonAthenaException',
     });
+  });
+
+  it('runs the tables of an hour that have data and names the one that has none', async () => {
+    const hour = parseHour('2026-11-27T21');
+    await generateSampleData({ catalog: fixture.catalog, dataDir: fixture.dataDir, hour, scale: TEST_SCALE });
+    const missing = fixture.catalog.tables.find((table) => table.name === 'device_errors_hourly')!;
+    await rm(hourPartitionDirectory({ dataDir: fixture.dataDir }, missing, hour), { recursive: true });
+    const io = fakeIo();
+    expect(await backfill.run(['--from', hour.text, '--to', hour.text, ...common()], io)).toBe(0);
+    expect(io.err()).toContain('[1/1] 2026-11-27T21  5 imported');
+    expect(io.err()).toContain('0 failed, 1 no data');
+    expect(io.out()).toContain(
+      'No source data (not imported) for 1 table-hour(s):\n  2026-11-27T21  device_errors_hourly',
+    );
+    const gaps = await findLedgerGaps(fixture.database.db, tables, { from: hour, to: hour });
+    expect(gaps).toEqual([{ table: 'device_errors_hourly', hour: hour.text, status: 'missing' }]);
   });
 
   it('rejects a bad range with an error naming the flag, before touching anything', async () => {
