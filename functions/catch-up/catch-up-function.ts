@@ -35,7 +35,7 @@ function sweepTime(payload: unknown, now: () => Date): Date {
 /**
  * The scheduled catch-up sweep (an EventBridge Scheduler target): starts the orchestrator for recent table-hours
  * the ledger has no success for and whose source data exists. Configuration: `CATCH_UP_WINDOW_HOURS`,
- * `CATCH_UP_MAX_HOURS_PER_RUN`.
+ * `CATCH_UP_MAX_HOURS_PER_RUN`, `CATCH_UP_MAX_ATTEMPTS`.
  */
 export function createCatchUpFunction(deps: CatchUpFunctionDependencies): FunctionLogic<CatchUpReport> {
   const config = catchUpConfigFromEnv(deps.env);
@@ -54,12 +54,14 @@ export function createCatchUpFunction(deps: CatchUpFunctionDependencies): Functi
     deps.metrics.add('CatchUpGaps', 'Count', report.gapsFound);
     deps.metrics.add('CatchUpHoursStarted', 'Count', report.started.filter((s) => !s.alreadyStarted).length);
     deps.metrics.add('CatchUpHoursDeferred', 'Count', report.deferred.length);
+    deps.metrics.add('CatchUpAttemptsExhausted', 'Count', report.exhaustedAttempts.length);
     deps.logger.info('catch-up sweep done', {
       window: report.window,
       gapsFound: report.gapsFound,
       started: report.started.map((s) => s.hour),
       skippedNoData: report.skippedNoData.length,
       deferred: report.deferred.map((d) => d.hour),
+      exhaustedAttempts: report.exhaustedAttempts.length,
     });
     return report;
   };

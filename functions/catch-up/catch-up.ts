@@ -23,6 +23,12 @@ export interface CatchUpReport {
   }[];
   /** Gaps whose source data does not exist (yet): nothing to import, so nothing started. */
   readonly skippedNoData: readonly { readonly hour: string; readonly table: string }[];
+  /** Failed table-hours with `maxAttempts` failures in the ledger: not restarted, an operator decides (`backfill`). */
+  readonly exhaustedAttempts: readonly {
+    readonly hour: string;
+    readonly table: string;
+    readonly failedAttempts: number;
+  }[];
   /** Hours with data left for the next sweep because this one reached `maxHoursPerRun`. */
   readonly deferred: readonly { readonly hour: string; readonly tables: readonly string[] }[];
 }
@@ -68,7 +74,12 @@ export async function runCatchUp(deps: CatchUpDependencies, now: Date): Promise<
 
   const withData = new Map<string, string[]>();
   const skippedNoData: { hour: string; table: string }[] = [];
+  const exhaustedAttempts: CatchUpReport['exhaustedAttempts'][number][] = [];
   for (const gap of gaps) {
+    if (gap.failedAttempts >= deps.config.maxAttempts) {
+      exhaustedAttempts.push({ hour: gap.hour, table: gap.table, failedAttempts: gap.failedAttempts });
+      continue;
+    }
     const hasData = await deps.probe.hasData(specs.get(gap.table)!, parseHour(gap.hour));
     if (!hasData) {
       skippedNoData.push({ hour: gap.hour, table: gap.table });
@@ -93,6 +104,12 @@ export async function runCatchUp(deps: CatchUpDependencies, now: Date): Promise<
     started.push({ ...item, executionArn: result.executionArn, alreadyStarted: result.alreadyStarted });
     deps.logger?.info('catch-up started an orchestration', { ...item, ...result });
   }
+  if (exhaustedAttempts.length > 0) {
+    deps.logger?.warn('catch-up leaves table-hours that failed too often to an operator', {
+      maxAttempts: deps.config.maxAttempts,
+      exhaustedAttempts,
+    });
+  }
   if (deferred.length > 0) {
     deps.logger?.warn('catch-up reached its limit; later hours wait for the next sweep', {
       maxHoursPerRun: deps.config.maxHoursPerRun,
@@ -105,6 +122,7 @@ export async function runCatchUp(deps: CatchUpDependencies, now: Date): Promise<
     gaps,
     started,
     skippedNoData,
+    exhaustedAttempts,
     deferred,
   };
 }

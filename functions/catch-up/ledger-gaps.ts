@@ -8,6 +8,8 @@ export interface LedgerGap {
   readonly hour: string;
   /** `failed`: the last attempt failed; `missing`: never attempted (or only skipped). */
   readonly status: 'missing' | 'failed';
+  /** Failed attempts the ledger records for it (Aurora-stage failures; an Athena failure writes no ledger row). */
+  readonly failedAttempts: number;
 }
 
 /**
@@ -29,17 +31,24 @@ export async function findLedgerGaps(
     .execute();
   const succeeded = new Set<string>();
   const lastStatus = new Map<string, string>();
+  const failures = new Map<string, number>();
   for (const row of rows) {
     const key = `${row.table_name}|${hourOf(new Date(row.hour)).text}`;
     if (row.status === 'succeeded') succeeded.add(key);
     if (row.status !== 'skipped') lastStatus.set(key, row.status);
+    if (row.status === 'failed') failures.set(key, (failures.get(key) ?? 0) + 1);
   }
   const gaps: LedgerGap[] = [];
   for (const hour of hoursBetween(range.from, range.to)) {
     for (const table of tables) {
       const key = `${table}|${hour.text}`;
       if (succeeded.has(key)) continue;
-      gaps.push({ table, hour: hour.text, status: lastStatus.get(key) === 'failed' ? 'failed' : 'missing' });
+      gaps.push({
+        table,
+        hour: hour.text,
+        status: lastStatus.get(key) === 'failed' ? 'failed' : 'missing',
+        failedAttempts: failures.get(key) ?? 0,
+      });
     }
   }
   return gaps;

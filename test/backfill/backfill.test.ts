@@ -133,7 +133,7 @@ describe('aurora-imports backfill', () => {
       'No source data (not imported) for 1 table-hour(s):\n  2026-11-27T21  device_errors_hourly',
     );
     const gaps = await findLedgerGaps(fixture.database.db, tables, { from: hour, to: hour });
-    expect(gaps).toEqual([{ table: 'device_errors_hourly', hour: hour.text, status: 'missing' }]);
+    expect(gaps).toEqual([{ table: 'device_errors_hourly', hour: hour.text, status: 'missing', failedAttempts: 0 }]);
   });
 
   it('rejects a bad range with an error naming the flag, before touching anything', async () => {

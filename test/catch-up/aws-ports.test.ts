@@ -36,7 +36,7 @@ const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:orchestrateA
 
 describe('catch-up configuration', () => {
   it('defaults to a 24-hour window ending at the previous full hour and 6 hours per run', () => {
-    expect(catchUpConfigFromEnv({})).toEqual({ windowHours: 24, maxHoursPerRun: 6 });
+    expect(catchUpConfigFromEnv({})).toEqual({ windowHours: 24, maxHoursPerRun: 6, maxAttempts: 3 });
     const window = catchUpWindow(new Date('2026-11-28T00:20:00Z'), 24);
     expect([window.from.text, window.to.text]).toEqual(['2026-11-27T00', '2026-11-27T23']);
   });

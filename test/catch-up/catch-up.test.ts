@@ -76,6 +76,7 @@ function deps(starter: OrchestrationStarter, env: Record<string, string> = ENV) 
     config: {
       windowHours: Number(env.CATCH_UP_WINDOW_HOURS),
       maxHoursPerRun: Number(env.CATCH_UP_MAX_HOURS_PER_RUN),
+      maxAttempts: Number(env.CATCH_UP_MAX_ATTEMPTS ?? 3),
     },
   };
 }
@@ -91,6 +92,7 @@ describe('the catch-up sweep on real PostgreSQL and the local lake', () => {
       table: 'search_terms_hourly',
       hour: WITH_DATA[1],
       status: 'failed',
+      failedAttempts: 1,
     });
     expect(starter.calls).toEqual([
       {
@@ -102,6 +104,14 @@ describe('the catch-up sweep on real PostgreSQL and the local lake', () => {
     expect(report.started.map((s) => s.hour)).toEqual([WITH_DATA[1], WITH_DATA[2]]);
     expect(report.skippedNoData).toEqual(tables.map((table) => ({ hour: NO_DATA, table })));
     expect(report.deferred).toEqual([]);
+    expect(report.exhaustedAttempts).toEqual([]);
+  });
+
+  it('leaves a table-hour that failed CATCH_UP_MAX_ATTEMPTS times to an operator', async () => {
+    const starter = new RecordingStarter();
+    const report = await runCatchUp(deps(starter, { ...ENV, CATCH_UP_MAX_ATTEMPTS: '1' }), SWEEP_TIME);
+    expect(report.exhaustedAttempts).toEqual([{ hour: WITH_DATA[1], table: 'search_terms_hourly', failedAttempts: 1 }]);
+    expect(starter.calls.map((call) => call.input.hour)).toEqual([WITH_DATA[2]]);
   });
 
   it('starts at most CATCH_UP_MAX_HOURS_PER_RUN hours and reports the rest as deferred', async () => {
