@@ -22,7 +22,7 @@ const RULE = 'arn:aws:events:eu-west-1:123456789012:rule/aurora-imports-emr-step
 const CUSTOM_RULE = 'arn:aws:events:eu-west-1:123456789012:rule/aurora-imports/import-failed-to-pager';
 const NOW = new Date('2026-11-27T12:00:00Z');
 
-function message(n: number, options: { rule?: string; body?: string } = {}): Message {
+function message(n: number, options: { rule?: string; body?: string; target?: string } = {}): Message {
   const event = {
     version: '0',
     id: `event-${n}`,
@@ -44,7 +44,9 @@ function message(n: number, options: { rule?: string; body?: string } = {}): Mes
       ERROR_CODE: attribute('Throttling'),
       ERROR_MESSAGE: attribute('Rate exceeded'),
       RULE_ARN: attribute(options.rule ?? RULE),
-      TARGET_ARN: attribute('arn:aws:states:eu-west-1:123456789012:stateMachine:orchestrateAuroraImports'),
+      TARGET_ARN: attribute(
+        options.target ?? 'arn:aws:states:eu-west-1:123456789012:stateMachine:orchestrateAuroraImports',
+      ),
       RETRY_ATTEMPTS: attribute('185'),
       EXHAUSTED_RETRY_CONDITION: attribute('MaximumRetryAttemptsExhausted'),
     },
@@ -200,9 +202,12 @@ describe('aurora-imports dlq --queue-url', () => {
   });
 
   it('redrive exits 1 when an entry was refused, and says why', async () => {
+    // A target that is no state machine cannot be started directly: the event goes through PutEvents, which refuses
+    // aws.* sources. (State machine targets are started directly: sqs-direct-start.test.ts.)
+    const queueTarget = 'arn:aws:sqs:eu-west-1:123456789012:some-subscriber';
     sqs
       .on(ReceiveMessageCommand)
-      .resolvesOnce({ Messages: [message(1)] })
+      .resolvesOnce({ Messages: [message(1, { target: queueTarget })] })
       .resolves({ Messages: [] });
     eventBridge.on(PutEventsCommand).resolves({
       FailedEntryCount: 1,

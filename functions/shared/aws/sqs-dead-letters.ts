@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -143,7 +144,9 @@ export interface RedriveReport {
   readonly redriven: readonly {
     readonly messageId: string;
     readonly eventId?: string;
+    /** The new event id (PutEvents), or the started execution's ARN (StartExecution). */
     readonly newEventId: string;
+    /** The bus the event went back on, or the state machine that was started with it. */
     readonly eventBusName: string;
   }[];
   /** Left in the DLQ: PutEvents refused them, their body is no event, no bus is known, or the delete failed. */
@@ -238,6 +241,49 @@ export interface SqsRedriveOptions extends SqsDeadLetterOptions {
   readonly visibilityTimeoutSeconds?: number;
   /** PutEvents request size limit (default 1 MiB; 262,144 for the older limit). */
   readonly maxRequestSizeBytes?: number;
+  /**
+   * For events PutEvents refuses (source `aws.*`, such as the EMR events of the trigger DLQ) whose `TARGET_ARN` is a
+   * state machine: start it with the event, as the rule's target would have. Without a client they are reported.
+   */
+  readonly stepFunctions?: SFNClient;
+}
+
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[^:]+:\d+:stateMachine:[A-Za-z0-9_-]+$/;
+
+/** True when a dead letter must go straight to its state machine target: PutEvents refuses `aws.*` sources. */
+export function needsDirectStart(summary: DeadLetterSummary): boolean {
+  return (
+    typeof summary.source === 'string' &&
+    summary.source.startsWith('aws.') &&
+    STATE_MACHINE_ARN.test(summary.targetArn ?? '')
+  );
+}
+
+/**
+ * The execution name of a redrive: derived from the event id, so redriving the same dead letter twice (its delete
+ * failed, or two operators at once) starts the orchestrator once; Step Functions refuses a name in use.
+ */
+export function redriveExecutionName(summary: DeadLetterSummary): string {
+  return `redrive-${(summary.eventId ?? summary.messageId).replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, 80);
+}
+
+async function startTarget(stepFunctions: SFNClient, summary: DeadLetterSummary): Promise<string> {
+  try {
+    const started = await stepFunctions.send(
+      new StartExecutionCommand({
+        stateMachineArn: summary.targetArn,
+        name: redriveExecutionName(summary),
+        input: JSON.stringify(summary.event),
+      }),
+    );
+    return started.executionArn ?? '';
+  } catch (error) {
+    // Started by an earlier redrive of the same dead letter: done, the message may go.
+    if ((error as Error).name === 'ExecutionAlreadyExists') {
+      return `${summary.targetArn!.replace(':stateMachine:', ':execution:')}:${redriveExecutionName(summary)}`;
+    }
+    throw error;
+  }
 }
 
 /**
@@ -264,7 +310,29 @@ export async function redriveSqsDeadLetters(options: SqsRedriveOptions): Promise
       const base = { messageId: summary.messageId, ...(summary.eventId ? { eventId: summary.eventId } : {}) };
       const bus = options.eventBusName ?? (summary.ruleArn ? eventBusOfRuleArn(summary.ruleArn) : undefined);
       if (!summary.event) failed.push({ ...base, errorCode: 'InvalidBody', errorMessage: summary.bodyError ?? '' });
-      else if (!bus) {
+      else if (options.stepFunctions && needsDirectStart(summary)) {
+        let executionArn: string;
+        try {
+          executionArn = await startTarget(options.stepFunctions, summary);
+        } catch (error) {
+          failed.push({ ...base, errorCode: (error as Error).name, errorMessage: (error as Error).message });
+          continue;
+        }
+        const started = {
+          summary,
+          receiptHandle: summary.receiptHandle ?? '',
+          entry: { EventBusName: summary.targetArn! },
+        };
+        const deleted = await deleteBatch(
+          options.sqs,
+          options.queueUrl,
+          [{ ...started, newEventId: executionArn } as RedriveItem & { newEventId: string }],
+          failed,
+        );
+        for (const item of deleted) {
+          redriven.push({ ...base, newEventId: item.newEventId, eventBusName: summary.targetArn! });
+        }
+      } else if (!bus) {
         failed.push({
           ...base,
           errorCode: 'UnknownEventBus',
@@ -356,6 +424,10 @@ async function deleteBatch(
 }
 
 /** Default clients for the CLI (region and credentials from the usual AWS environment). */
-export function defaultDeadLetterClients(): { sqs: SQSClient; eventBridge: EventBridgeClient } {
-  return { sqs: new SQSClient({}), eventBridge: new EventBridgeClient({}) };
+export function defaultDeadLetterClients(): {
+  sqs: SQSClient;
+  eventBridge: EventBridgeClient;
+  stepFunctions: SFNClient;
+} {
+  return { sqs: new SQSClient({}), eventBridge: new EventBridgeClient({}), stepFunctions: new SFNClient({}) };
 }
