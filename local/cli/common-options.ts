@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Catalog } from '../../functions/shared/catalog/catalog-types.ts';
 import { type Hour, parseHour } from '../../functions/shared/hour.ts';
 import { type CommandIo, UsageError } from './command.ts';
 
@@ -53,4 +54,20 @@ export function hourOption(value: string, flag: string): Hour {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** Parses `--tables a,b` against the catalog; unknown names are a usage error listing the known ones. */
+export function tablesOption(value: string | undefined, catalog: Catalog): string[] | undefined {
+  if (value === undefined) return undefined;
+  const tables = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (tables.length === 0) throw new UsageError('--tables names no table');
+  const known = catalog.tables.map((table) => table.name);
+  const unknown = tables.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(`--tables: unknown table(s) ${unknown.join(', ')}; the catalog has: ${known.join(', ')}`);
+  }
+  return tables;
 }

@@ -13,7 +13,7 @@ import { formatProgressLine } from '../../runtime/import-progress.ts';
 import { createLocalRuntime } from '../../runtime/local-runtime.ts';
 import { LocalSourceDataProbe } from '../../runtime/local-source-data-probe.ts';
 import { type Command, UsageError } from '../command.ts';
-import { COMMON_OPTION_SPECS, resolveCommonOptions } from '../common-options.ts';
+import { COMMON_OPTION_SPECS, resolveCommonOptions, tablesOption } from '../common-options.ts';
 
 const usage = `Usage: aurora-imports backfill --from H --to H [--tables a,b] [--force] [--json] [common options]
 
@@ -135,17 +135,7 @@ export default {
     }
     const common = resolveCommonOptions(values, io);
     const catalog = await loadCatalog(common.catalogPath);
-    const tables = values.tables
-      ?.split(',')
-      .map((name) => name.trim())
-      .filter(Boolean);
-    if (tables !== undefined && tables.length === 0) throw new UsageError('--tables names no table');
-    const known = new Set(catalog.tables.map((table) => table.name));
-    const unknown = (tables ?? []).filter((name) => !known.has(name));
-    if (unknown.length > 0)
-      throw new UsageError(
-        `--tables: unknown table(s) ${unknown.join(', ')}; the catalog has: ${[...known].join(', ')}`,
-      );
+    const tables = tablesOption(values.tables, catalog);
 
     const started = Date.now();
     const runtime = await createLocalRuntime({

@@ -3,7 +3,13 @@ import { loadCatalog } from '../../../functions/shared/catalog/load-catalog.ts';
 import { createLocalRuntime } from '../../runtime/local-runtime.ts';
 import { ATHENA_OPTION_SPECS, ATHENA_OPTIONS_USAGE, athenaFromOptions } from '../athena-options.ts';
 import { type Command, UsageError } from '../command.ts';
-import { COMMON_OPTION_SPECS, COMMON_OPTIONS_USAGE, hourOption, resolveCommonOptions } from '../common-options.ts';
+import {
+  COMMON_OPTION_SPECS,
+  COMMON_OPTIONS_USAGE,
+  hourOption,
+  resolveCommonOptions,
+  tablesOption,
+} from '../common-options.ts';
 import { followImports, formatSummary, summarize } from '../import-report.ts';
 
 const usage = `Usage: aurora-imports run --hour H [--tables a,b] [--force] [--json] [Athena options] [common options]
@@ -38,14 +44,7 @@ export default {
     const hour = hourOption(values.hour, '--hour');
     const common = resolveCommonOptions(values, io);
     const catalog = await loadCatalog(common.catalogPath);
-    const tables = values.tables
-      ?.split(',')
-      .map((name) => name.trim())
-      .filter(Boolean);
-    const known = new Set(catalog.tables.map((table) => table.name));
-    const unknown = (tables ?? []).filter((name) => !known.has(name));
-    if (unknown.length > 0)
-      throw new UsageError(`unknown table(s): ${unknown.join(', ')}; the catalog has: ${[...known].join(', ')}`);
+    const tables = tablesOption(values.tables, catalog);
     const started = Date.now();
     const athena = athenaFromOptions(values, { catalog, dataDir: common.dataDir });
     const runtime = await createLocalRuntime({
@@ -59,7 +58,7 @@ export default {
       resultStore: athena.resultStore,
     });
     try {
-      const follow = followImports(runtime, io, tables ?? [...known]);
+      const follow = followImports(runtime, io, tables ?? catalog.tables.map((table) => table.name));
       const result = await runtime.runHour({
         hour: hour.text,
         ...(tables ? { tables } : {}),
