@@ -55,8 +55,13 @@ const PERMANENT_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** The size AWS counts for one entry (Time 14 bytes, then UTF-8 bytes of Source, DetailType, Detail, Resources). */
-export function entrySize(entry: PutEventsEntry): number {
-  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+export function entrySize(
+  entry: Partial<Pick<PutEventsEntry, 'Source' | 'DetailType' | 'Detail'>> & {
+    readonly Time?: unknown;
+    readonly Resources?: readonly string[] | undefined;
+  },
+): number {
+  const bytes = (text: string | undefined) => (text === undefined ? 0 : Buffer.byteLength(text, 'utf8'));
   return (
     (entry.Time ? 14 : 0) +
     bytes(entry.Source) +

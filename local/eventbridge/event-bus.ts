@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { entrySize } from '../../events/publish-batches.ts';
 import { type ArchivedEvent, appendJsonLine, readArchive } from './bus-state.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { CompiledPattern } from './compiled-pattern.ts';
@@ -420,17 +421,8 @@ export class LocalEventBridge {
   }
 }
 
-/** The size AWS counts for a PutEvents entry (Time 14 bytes, then UTF-8 bytes of the text fields). */
-export function putEventsEntrySize(entry: PutEventsRequestEntry): number {
-  const bytes = (text: string | undefined) => (text === undefined ? 0 : Buffer.byteLength(text, 'utf8'));
-  return (
-    (entry.Time ? 14 : 0) +
-    bytes(entry.Source) +
-    bytes(entry.DetailType) +
-    bytes(entry.Detail) +
-    (entry.Resources ?? []).reduce((total, resource) => total + bytes(resource), 0)
-  );
-}
+/** The size AWS counts for a PutEvents entry: the same rule the publishers batch by. */
+export const putEventsEntrySize: (entry: PutEventsRequestEntry) => number = entrySize;
 
 function busNameOf(name: string | undefined): string {
   if (!name) return 'default';

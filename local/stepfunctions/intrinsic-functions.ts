@@ -139,7 +139,8 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   return out;
 }
 
-const HASHES: Record<string, string> = {
+/** Hash algorithm names of `States.Hash` and `$hash` → Node's names. */
+export const HASHES: Readonly<Record<string, string>> = {
   MD5: 'md5',
   'SHA-1': 'sha1',
   'SHA-256': 'sha256',

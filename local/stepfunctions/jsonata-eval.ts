@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import jsonata from 'jsonata';
 import { QueryEvaluationError } from './errors.ts';
+import { HASHES } from './intrinsic-functions.ts';
 import { isObject } from './types.ts';
 
 type Expression = ReturnType<typeof jsonata>;
@@ -55,14 +56,6 @@ function range(start: unknown, end: unknown, step: unknown): number[] {
   out.sequence = true;
   return out;
 }
-
-const HASHES: Record<string, string> = {
-  MD5: 'md5',
-  'SHA-1': 'sha1',
-  'SHA-256': 'sha256',
-  'SHA-384': 'sha384',
-  'SHA-512': 'sha512',
-};
 
 /** Step Functions' additions to the JSONata library. */
 const SFN_FUNCTIONS: Record<string, unknown> = {
