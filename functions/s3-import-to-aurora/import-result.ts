@@ -199,7 +199,7 @@ export async function importResult(request: ImportRequest): Promise<ImportSummar
       }
       // The global cap on concurrent imports, taken before the first write and held until COMMIT or ROLLBACK.
       try {
-        await acquireImportSlot(db as unknown as Kysely<unknown>, table.name, table.weight, slots);
+        await acquireImportSlot(tx.db, table.name, table.weight, slots);
       } catch (error) {
         csv.body.destroy();
         throw error;

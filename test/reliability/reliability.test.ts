@@ -7,8 +7,10 @@ import { SLOT_LOCK_KEYS } from '../../functions/shared/aurora/import-slots.ts';
 import { parseHour } from '../../functions/shared/hour.ts';
 import { LocalQueue } from '../../local/eventbridge/local-queue.ts';
 import { functionTarget } from '../../local/eventbridge/targets.ts';
+import { runBackfill } from '../../local/runtime/backfill.ts';
 import { emrStepCompletedEvent } from '../../local/runtime/emr-trigger.ts';
 import { IMPORT_STATE_MACHINE_NAME } from '../../local/runtime/local-functions.ts';
+import { LocalSourceDataProbe } from '../../local/runtime/local-source-data-probe.ts';
 import type { ExecutionHandle, HistoryEvent } from '../../local/stepfunctions/index.ts';
 import type { FaultPoint } from './import-probe.ts';
 import { renderTrials, type TrialRow, writeTrialsReport } from './reliability-report.ts';
@@ -447,22 +449,26 @@ describe('global slots: overlapping orchestrations and a backfill never exceed t
           }
         })();
         const startedBefore = runtime.triggeredExecutions.length;
-        const { errors } = await importFailures(() =>
+        const {
+          result: [, backfill],
+          errors,
+        } = await importFailures(() =>
           Promise.all([
             runtime
               .putEvents(OVERLAP_EMR_HOURS.map((hour) => emrStepCompletedEvent(parseHour(hour))))
               .then(() => runtime.settle()),
-            (async () => {
-              const results = [];
-              for (const hour of OVERLAP_BACKFILL_HOURS) results.push(await runtime.runHour({ hour }));
-              return results;
-            })(),
+            runBackfill({
+              runtime,
+              probe: new LocalSourceDataProbe({ dataDir: fixture.dataDir }),
+              hours: OVERLAP_BACKFILL_HOURS.map((hour) => parseHour(hour)),
+            }),
           ]),
         );
         sampling = false;
         await sampler;
         const statuses = (await runtime.settle()).slice(startedBefore).map((r) => r.status);
         expect(statuses).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+        expect(backfill.totals).toMatchObject({ succeeded: 12, failed: 0, noData: 0 });
         expect(maxima.heavy, 'heavy slot locks held at once (pg_locks)').toBe(1);
         expect(maxima.light, 'light slot locks held at once (pg_locks)').toBeLessThanOrEqual(4);
         expect(probe.maxActive.heavy, 'heavy imports in COPY/merge at once').toBe(1);

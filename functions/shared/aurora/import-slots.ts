@@ -41,8 +41,8 @@ export function slotCount(weight: TableWeight, limits: ImportSlotLimits): number
  *
  * Returns the slot number taken (0-based).
  */
-export async function acquireImportSlot(
-  db: Kysely<unknown>,
+export async function acquireImportSlot<DB>(
+  db: Kysely<DB>,
   table: string,
   weight: TableWeight,
   slots: number,
