@@ -226,6 +226,15 @@ describe('stopped executions, Athena failures and lost triggers', () => {
         } finally {
           fixture.setAthenaFaults([]);
         }
+        const retrying = fixture.runtime.bus
+          .archivedEvents('aurora-imports')
+          .filter(
+            ({ event }) =>
+              event['detail-type'] === 'Import Retrying' &&
+              (event.detail as { table: string; hour: string }).table === table &&
+              (event.detail as { table: string; hour: string }).hour === hour,
+          );
+        expect(retrying).toHaveLength(2);
         const rows = await expectEqualToSource(table, hour);
         return `2 Import Retrying, then imported; ${rows} rows = source; ledger: ${statuses(await ledger(table, hour))}`;
       },
@@ -341,6 +350,37 @@ describe('duplicates and concurrency: each (table, hour, source) imported once',
           );
         expect(succeededEvents).toHaveLength(fixture.catalog.tables.length);
         return `5 orchestrations; each of the 6 tables: 1 Import Succeeded, 1 succeeded ledger row; ${rows} rows = source`;
+      },
+    );
+  });
+
+  it('replaying the archived EMR events imports nothing again', async () => {
+    await trial(
+      section,
+      {
+        trial: 'archive replay',
+        fault: 'every EMR event archived so far replayed to the EMR rule (events carry replay-name)',
+        outcome: '',
+      },
+      async () => {
+        const { runtime } = fixture;
+        const before = await fixture.fingerprint();
+        const startedBefore = runtime.triggeredExecutions.length;
+        const { replayedEvents } = runtime.bus.startReplay({
+          replayName: 'reliability-replay',
+          ruleNames: ['emr-step-completed-to-orchestrator'],
+        });
+        await runtime.bus.idle();
+        const results = (await runtime.settle()).slice(startedBefore);
+        expect(replayedEvents).toBeGreaterThan(0);
+        expect(results).toHaveLength(replayedEvents);
+        for (const result of results) {
+          expect(result.status).toBe('SUCCEEDED');
+          const output = JSON.parse(result.output ?? '{}') as { tables?: { status: string }[] };
+          expect(output.tables?.map((table) => table.status)).toEqual(fixture.catalog.tables.map(() => 'skipped'));
+        }
+        expect(await fixture.fingerprint()).toEqual(before);
+        return `${replayedEvents} replayed EMR events started ${results.length} orchestrations; every table skipped (execution name taken); database unchanged`;
       },
     );
   });
