@@ -152,9 +152,12 @@ async function mergeCheckingKeys(
 
 /**
  * Imports one Athena result CSV into its target table: streams the object into COPY, checks the hour and the keys in
- * SQL, merges with one statement, and writes the ledger row, all in one transaction. On any failure the target and
- * the ledger are as before; then a 'failed' ledger row is written (best effort) and a typed error is thrown
- * (`ImportValidationError`, `EmptyResultError`, `ImportTransientError`, `UnknownTableError`, `ObjectNotFoundError`).
+ * SQL, merges with one statement, and writes the ledger row, all in one transaction. In that transaction, first the
+ * (table, hour) lock (concurrent imports of one hour run one after the other; the later one finds the ledger row and
+ * is skipped), then the ledger check, then an import slot of the table's weight (`import-slots.ts`) before any write.
+ * On any failure the target and the ledger are as before; then a 'failed' ledger row is written (best effort; not for
+ * a busy slot) and a typed error is thrown (`ImportValidationError`, `EmptyResultError`, `ImportTransientError`,
+ * `ImportSlotBusyError`, `ImportTimeBudgetError`, `UnknownTableError`, `ObjectNotFoundError`).
  */
 export async function importResult(request: ImportRequest): Promise<ImportSummary> {
   const table = findTable(request.catalog, request.table);
