@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importLimitsFromEnv } from '../../functions/s3-import-to-aurora/import-limits.ts';
 import {
   checkMergeBudget,
   DEFAULT_MERGE_ROWS_PER_SECOND,
@@ -127,6 +128,26 @@ describe('the pre-merge time check', () => {
     expect((thrown as ImportTimeBudgetError).name).toBe('ImportTimeBudgetError');
     expect((thrown as Error).message).toBe(
       't: stopped before the merge: 100000 staged rows need an estimated 5000 ms, only 4999 ms of the time budget are left; nothing was written',
+    );
+  });
+});
+
+describe('import limits from the Lambda environment', () => {
+  it('reads HEAVY_SLOTS, LIGHT_SLOTS and MERGE_ROWS_PER_SECOND; unset keeps the defaults', () => {
+    expect(importLimitsFromEnv({})).toEqual({});
+    expect(importLimitsFromEnv({ HEAVY_SLOTS: '2', LIGHT_SLOTS: ' 6 ', MERGE_ROWS_PER_SECOND: '45000.5' })).toEqual({
+      heavySlots: 2,
+      lightSlots: 6,
+      mergeRowsPerSecond: 45_000.5,
+    });
+    expect(importLimitsFromEnv({ HEAVY_SLOTS: '' })).toEqual({});
+  });
+
+  it('names the variable holding a value it cannot use', () => {
+    expect(() => importLimitsFromEnv({ HEAVY_SLOTS: '0' })).toThrow("HEAVY_SLOTS must be a whole number ≥ 1, got '0'");
+    expect(() => importLimitsFromEnv({ LIGHT_SLOTS: '2.5' })).toThrow(/LIGHT_SLOTS/);
+    expect(() => importLimitsFromEnv({ MERGE_ROWS_PER_SECOND: 'fast' })).toThrow(
+      "MERGE_ROWS_PER_SECOND must be a number > 0, got 'fast'",
     );
   });
 });
