@@ -433,6 +433,29 @@ describe('duplicates and concurrency: each (table, hour, source) imported once',
     );
   });
 
+  it('run --force re-imports an imported table-hour through the pipeline, as a new attempt', async () => {
+    const table = 'host_earnings_hourly';
+    const hour = DUPLICATE_HOUR;
+    await trial(
+      section,
+      {
+        trial: `run --force ${table} ${hour}`,
+        fault: 'a forced manual run of a table-hour imported from EMR',
+        outcome: '',
+      },
+      async () => {
+        const before = await ledger(table, hour);
+        const result = await fixture.runtime.runHour({ hour, tables: [table], force: true });
+        expect(result.status).toBe('SUCCEEDED');
+        const after = await ledger(table, hour);
+        expect(after).toHaveLength(before.length + 1);
+        expect(after.at(-1)).toMatchObject({ status: 'succeeded', attempt: before.length + 1 });
+        const rows = await expectEqualToSource(table, hour);
+        return `imported again as ledger attempt ${before.length + 1}; ${rows} rows = source, none doubled`;
+      },
+    );
+  });
+
   it('force re-imports on purpose, as a new attempt, and the table stays exact', async () => {
     const table = 'show_plays_hourly';
     const hour = CORE_HOUR;
