@@ -36,7 +36,10 @@ export interface ImportRequest {
   readonly resultLocation: ObjectLocation;
   readonly queryExecutionId: string;
   readonly executionArn?: string | undefined;
-  /** Identifier of the source data (EMR step id, 'manual'); a succeeded import of the same source is skipped. */
+  /**
+   * Identifier of the source data (EMR step id, 'manual'); a succeeded import of the same source is skipped. Absent
+   * (a manual run, a backfill): a succeeded import of any source is skipped.
+   */
   readonly source?: string | undefined;
   /** Import even when the ledger says this (table, hour, source) already succeeded. */
   readonly force?: boolean | undefined;

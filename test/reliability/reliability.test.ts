@@ -456,6 +456,38 @@ describe('duplicates and concurrency: each (table, hour, source) imported once',
     );
   });
 
+  it('a manual import (no source) of a table-hour imported from EMR is skipped by the core, as by PrepareImport', async () => {
+    const table = 'ad_impressions_hourly';
+    const hour = CORE_HOUR;
+    await trial(
+      section,
+      {
+        trial: `manual after EMR ${table} ${hour}`,
+        fault: 'import core: EMR source, then no source, then a new source',
+        outcome: '',
+      },
+      async () => {
+        const { location, queryExecutionId } = await fixture.athenaResult(table, hour);
+        const run = (source?: string) =>
+          importResult({
+            catalog: fixture.catalog,
+            database: fixture.probe,
+            objectStore: fixture.runtime.objectStore,
+            table,
+            hour,
+            resultLocation: location,
+            queryExecutionId,
+            ...(source ? { source } : {}),
+          });
+        expect((await run('s-emr-1')).status).toBe('succeeded');
+        expect((await run()).status).toBe('skipped');
+        expect((await run('s-emr-2')).status).toBe('succeeded');
+        const rows = await expectEqualToSource(table, hour);
+        return `EMR source: succeeded; no source: skipped; new EMR source: imported again (new data); ${rows} rows = source`;
+      },
+    );
+  });
+
   it('force re-imports on purpose, as a new attempt, and the table stays exact', async () => {
     const table = 'show_plays_hourly';
     const hour = CORE_HOUR;

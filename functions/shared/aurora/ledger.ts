@@ -26,7 +26,11 @@ export async function lockTableHour(db: Kysely<LedgerSchema>, table: string, hou
   await sql`select pg_advisory_xact_lock(hashtext(${table}), hashtext(${hour.text}))`.execute(db);
 }
 
-/** True when a succeeded import of (table, hour, source) is in the ledger. */
+/**
+ * True when a succeeded import of (table, hour, source) is in the ledger. Without a source (a manual run or a
+ * backfill), a succeeded import from any source counts, as in PrepareImport's check: only new source data (a new EMR
+ * step) or `force` imports an imported hour again.
+ */
 export async function hasSucceeded(
   db: Kysely<LedgerSchema>,
   table: string,
@@ -39,7 +43,7 @@ export async function hasSucceeded(
     .where('table_name', '=', table)
     .where('hour', '=', hour.start)
     .where('status', '=', 'succeeded')
-    .where(sql<boolean>`source is not distinct from ${source ?? null}`)
+    .$if(source !== undefined, (query) => query.where('source', '=', source!))
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
