@@ -200,7 +200,7 @@ export async function importResult(request: ImportRequest): Promise<ImportSummar
         await writeLedgerEntry(tx.db, { ...common, status: 'skipped', durationMs, finishedAt: new Date() });
         return {
           ...summary(request, hour, 'skipped', { inserted: 0, updated: 0, deleted: 0 }, 0, durationMs),
-          reason: `${table.name} ${hour.text} was already imported from source ${request.source ?? '(none)'} (an earlier or concurrent import)`,
+          reason: `${table.name} ${hour.text} was already imported${request.source ? ` from source ${request.source}` : ''} (an earlier or concurrent import)`,
         };
       }
       // The global cap on concurrent imports, taken before the first write and held until COMMIT or ROLLBACK.

@@ -203,27 +203,3 @@ export async function createReliabilityFixture(hours: readonly string[]): Promis
     },
   };
 }
-
-/** Samples `read` every few milliseconds until `stop` is called; returns the maxima seen. */
-export function sampleMaxima(read: () => Promise<{ heavy: number; light: number }>): {
-  stop(): Promise<{ heavy: number; light: number; samples: number }>;
-} {
-  const max = { heavy: 0, light: 0, samples: 0 };
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const held = await read();
-      max.heavy = Math.max(max.heavy, held.heavy);
-      max.light = Math.max(max.light, held.light);
-      max.samples += 1;
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return max;
-    },
-  };
-}
