@@ -1,5 +1,7 @@
+import { ImportSlotBusyError } from '../shared/errors.ts';
 import type { FunctionDependencies, FunctionLogic } from '../shared/runtime/function-dependencies.ts';
 import { parseImportEvent } from './import-event.ts';
+import { importLimitsFromEnv } from './import-limits.ts';
 import { type ImportSummary, importResult } from './import-result.ts';
 
 /** Time kept back from the Lambda's remaining time: the rollback, the failure ledger row, the log and metrics. */
@@ -12,12 +14,15 @@ function timeBudget(remainingMs: number): number | undefined {
 /**
  * The `S3ImportToAurora` task: validate the input, run the import core, log with table and hour keys, and emit
  * `RowsImported`, `ImportDuration`, `ImportFailed` with the single dimension `table` (one metric series per table,
- * whatever the hour: CloudWatch bills each dimension combination). The Lambda handler and the local engine both call
- * this; errors are rethrown unchanged, since their `name` is what the state machine's Retry/Catch match.
+ * whatever the hour: CloudWatch bills each dimension combination). A busy database slot is no failure: it counts in
+ * `SlotBusy` (dimension `weight`) and the state machine retries it. Slots and the merge-time estimate come from the
+ * environment (`HEAVY_SLOTS`, `LIGHT_SLOTS`, `MERGE_ROWS_PER_SECOND`). The Lambda handler and the local engine both
+ * call this; errors are rethrown unchanged, since their `name` is what the state machine's Retry/Catch match.
  */
 export function createS3ImportToAuroraFunction(
-  deps: Pick<FunctionDependencies, 'catalog' | 'logger' | 'metrics' | 'objectStore' | 'database'>,
+  deps: Pick<FunctionDependencies, 'catalog' | 'logger' | 'metrics' | 'objectStore' | 'database' | 'env'>,
 ): FunctionLogic<ImportSummary> {
+  const limits = importLimitsFromEnv(deps.env);
   return async (payload, invocation) => {
     const raw = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
     const table = typeof raw.table === 'string' ? raw.table : '';
@@ -36,6 +41,7 @@ export function createS3ImportToAuroraFunction(
         database: await deps.database(),
         objectStore: deps.objectStore,
         timeBudgetMs: timeBudget(invocation.remainingTimeMs()),
+        ...limits,
       });
       deps.metrics.add('RowsImported', 'Count', summary.rowsInserted + summary.rowsUpdated, dimensions);
       deps.metrics.add('ImportDuration', 'Milliseconds', summary.durationMs, dimensions);
@@ -43,6 +49,12 @@ export function createS3ImportToAuroraFunction(
       deps.logger.info(`import ${summary.status}`, { ...summary });
       return summary;
     } catch (error) {
+      if (error instanceof ImportSlotBusyError) {
+        const weight = deps.catalog.tables.find((spec) => spec.name === table)?.weight ?? 'unknown';
+        deps.metrics.add('SlotBusy', 'Count', 1, { weight });
+        deps.logger.info('database slot busy, the state machine retries', { error: error.message });
+        throw error;
+      }
       deps.metrics.add('ImportFailed', 'Count', 1, dimensions);
       deps.logger.error('import failed', error as Error);
       throw error;

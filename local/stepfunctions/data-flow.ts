@@ -6,7 +6,7 @@
  */
 import { QueryEvaluationError, RuntimeError } from './errors.ts';
 import { evaluatePath, missingPathMessage, NOT_FOUND, type PathRoots, requirePath, setAtPath } from './json-path.ts';
-import { evaluateTemplate, hasExpressions, type StatesBinding } from './jsonata-eval.ts';
+import { bindClock, evaluateTemplate, hasExpressions, type StatesBinding } from './jsonata-eval.ts';
 import { applyPayloadTemplate, evaluateDynamicValue } from './payload-template.ts';
 import type { StateRun } from './state-run.ts';
 
@@ -32,7 +32,7 @@ export function statesBinding(run: StateRun, extra?: { result?: unknown; errorOu
   };
   if (extra && 'result' in extra) binding.result = extra.result;
   if (extra && 'errorOutput' in extra) binding.errorOutput = extra.errorOutput;
-  return binding;
+  return bindClock(binding, () => run.exec.clock.now());
 }
 
 /** InputPath (JSONPath only; `null` gives `{}`). */

@@ -21,6 +21,31 @@ export interface StatesBinding {
   errorOutput?: unknown;
 }
 
+/**
+ * The execution clock behind a binding, so `$now()` and `$millis()` read the same time as `$states.context` (a
+ * virtual clock in tests). Kept beside the binding, not in it: `$states` shows only what AWS shows.
+ */
+const CLOCK_OF_BINDING = new WeakMap<StatesBinding, () => number>();
+
+export function bindClock(states: StatesBinding, now: () => number): StatesBinding {
+  CLOCK_OF_BINDING.set(states, now);
+  return states;
+}
+
+const FROM_MILLIS = jsonata('$fromMillis($m, $p, $t)');
+
+/** `$now([picture [, timezone]])` and `$millis()` on the execution clock, as jsonata's own ones on the wall clock. */
+function clockFunctions(now: () => number): Record<string, unknown> {
+  const millis = now();
+  return {
+    millis: () => millis,
+    now: (picture?: string, timezone?: string) =>
+      picture === undefined && timezone === undefined
+        ? new Date(millis).toISOString()
+        : FROM_MILLIS.evaluate({}, { m: millis, p: picture, t: timezone }),
+  };
+}
+
 /** True when `value` is a whole-string JSONata expression `{% ... %}`. */
 export function isExpression(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith('{%') && value.endsWith('%}') && value.length >= 4;
@@ -129,6 +154,8 @@ export async function evaluateExpression(
   for (const name in variables) bindings[name] = variables[name];
   bindings.states = states;
   for (const [name, fn] of Object.entries(SFN_FUNCTIONS)) bindings[name] = fn;
+  const now = CLOCK_OF_BINDING.get(states);
+  if (now) Object.assign(bindings, clockFunctions(now));
   let result: unknown;
   try {
     result = await expression.evaluate(states.input, bindings);
