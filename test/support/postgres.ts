@@ -26,9 +26,7 @@ async function adminQuery(sql: string, adminUrl: string): Promise<void> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(
-      `PostgreSQL at ${adminUrl} is unreachable (set TEST_DATABASE_URL): ${(error as Error).message}`,
-    );
+    throw new Error(`PostgreSQL at ${adminUrl} is unreachable (set TEST_DATABASE_URL): ${(error as Error).message}`);
   }
   try {
     await client.query(sql);
