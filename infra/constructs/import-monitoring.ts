@@ -213,20 +213,37 @@ function dashboardRows(props: ImportMonitoringProps, alarms: readonly cloudwatch
       graph('Import duration p90 per table (ms)', perTable('ImportDuration', 'p90')),
     ],
     [
-      graph('Failures per table (per hour)', perTable('ImportFailed')),
-      graph('Athena retries by cause class (per hour)', [
-        new cloudwatch.MathExpression({
-          expression: `SEARCH('{${METRICS_NAMESPACE},causeClass,service} MetricName="Retries"', 'Sum', 3600)`,
-          label: 'retries',
-          period: hour,
-          usingMetrics: {},
-        }),
-      ]),
+      graph('Failures per table (per hour)', perTable('ImportFailed'), 6),
+      graph(
+        'Athena retries by cause class (per hour)',
+        [
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{${METRICS_NAMESPACE},causeClass,service} MetricName="Retries"', 'Sum', 3600)`,
+            label: 'retries',
+            period: hour,
+            usingMetrics: {},
+          }),
+        ],
+        6,
+      ),
+      graph(
+        'Import slot waits by weight (per hour)',
+        [
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{${METRICS_NAMESPACE},service,weight} MetricName="SlotBusy"', 'Sum', 3600)`,
+            label: 'slot busy',
+            period: hour,
+            usingMetrics: {},
+          }),
+        ],
+        6,
+      ),
       graph(
         'Dead-letter queues (messages visible)',
         props.deadLetterQueues.map(({ label, queue }) =>
           queue.metricApproximateNumberOfMessagesVisible({ label, statistic: cloudwatch.Stats.MAXIMUM }),
         ),
+        6,
       ),
     ],
     props.stateMachines.map(({ label, machine }) =>

@@ -617,6 +617,7 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
         'Retries',
         'causeClass',
         'ImportFailed',
+        'SlotBusy',
       ]) {
         expect(body).toContain(text);
       }
