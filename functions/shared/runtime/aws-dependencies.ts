@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -52,8 +53,17 @@ export async function awsDependencies(env: NodeJS.ProcessEnv = process.env): Pro
   let database: Promise<AuroraDatabase> | undefined;
   return {
     catalog,
-    logger: new Logger(),
-    metrics: new PowertoolsMetricsSink(new Metrics()),
+    // Read from the given environment (not only process.env), so a test or a local run configures them the same way.
+    logger: new Logger({
+      ...(env.POWERTOOLS_SERVICE_NAME ? { serviceName: env.POWERTOOLS_SERVICE_NAME } : {}),
+      ...(env.POWERTOOLS_LOG_LEVEL ? { logLevel: env.POWERTOOLS_LOG_LEVEL as LogLevel } : {}),
+    }),
+    metrics: new PowertoolsMetricsSink(
+      new Metrics({
+        ...(env.POWERTOOLS_SERVICE_NAME ? { serviceName: env.POWERTOOLS_SERVICE_NAME } : {}),
+        ...(env.POWERTOOLS_METRICS_NAMESPACE ? { namespace: env.POWERTOOLS_METRICS_NAMESPACE } : {}),
+      }),
+    ),
     publisher: new EventBridgePublisher({
       client: new EventBridgeClient({}),
       ...(eventBusName ? { eventBusName } : {}),
