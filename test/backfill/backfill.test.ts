@@ -1,16 +1,15 @@
 import { rm } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLedgerGaps } from '../../functions/catch-up/ledger-gaps.ts';
 import { parseHour } from '../../functions/shared/hour.ts';
 import { hourPartitionDirectory } from '../../local/athena/local-lake.ts';
-import type { CommandIo } from '../../local/cli/command.ts';
 import backfill from '../../local/cli/commands/backfill.ts';
 import { main } from '../../local/cli/main.ts';
 import { generateSampleData } from '../../local/demo/generate-sample-data.ts';
 import { hourFailed, parseBackfillRange, runBackfill } from '../../local/runtime/backfill.ts';
 import { LocalSourceDataProbe } from '../../local/runtime/local-source-data-probe.ts';
 import { createPipelineFixture, type PipelineFixture, TEST_SCALE } from '../pipeline/pipeline-support.ts';
+import { captureIo } from '../support/capture-io.ts';
 
 const WITH_DATA = ['2026-11-27T10', '2026-11-27T11'];
 const NO_DATA = '2026-11-27T12';
@@ -26,19 +25,7 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-function fakeIo(): CommandIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  return { stdout, stderr, env: {}, cwd: fixture.stateDir, out: () => out, err: () => err };
-}
+const fakeIo = () => captureIo(fixture.stateDir);
 
 function common(): string[] {
   return ['--state-dir', fixture.stateDir, '--data-dir', fixture.dataDir, '--database-url', fixture.testDatabase.url];

@@ -17,7 +17,7 @@ import {
   removeLocalDeadLetters,
 } from '../../local/runtime/local-dead-letters.ts';
 import { createPipelineFixture, type PipelineFixture } from '../pipeline/pipeline-support.ts';
-import { captureIo } from './io.ts';
+import { captureIo } from '../support/capture-io.ts';
 
 /** A bus with one rule whose target fails while `failing` is true, retried once, then dead-lettered. */
 function flakyBus(stateDir: string, options: ConstructorParameters<typeof LocalEventBridge>[0] = {}) {

@@ -8,7 +8,7 @@ import {
   redriveSqsDeadLetters,
 } from '../../functions/shared/aws/sqs-dead-letters.ts';
 import dlq from '../../local/cli/commands/dlq.ts';
-import { captureIo } from './io.ts';
+import { captureIo } from '../support/capture-io.ts';
 
 const sqs = mockClient(SQSClient);
 const eventBridge = mockClient(EventBridgeClient);

@@ -1,28 +1,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import stepCompleted from '../../events/samples/emr-step-completed.json' with { type: 'json' };
-import type { CommandIo } from '../../local/cli/command.ts';
 import { main } from '../../local/cli/main.ts';
 import { VirtualClock } from '../../local/eventbridge/clock.ts';
 import { LocalEventBridge } from '../../local/eventbridge/event-bus.ts';
 import { LocalBusPublisher } from '../../local/eventbridge/local-bus-publisher.ts';
+import { captureIo } from '../support/capture-io.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'eb-cli-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk) => out.push(String(chunk)));
-  stderr.on('data', (chunk) => err.push(String(chunk)));
-  const io: CommandIo = { stdout, stderr, env: {}, cwd: workDir };
+  const io = captureIo(workDir);
   const code = await main(args, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
+  return { code, stdout: io.out(), stderr: io.err() };
 }
 
 describe('aurora-imports test-event-pattern', () => {
