@@ -92,6 +92,7 @@ export class AuroraImportsStack extends Stack {
         classifyAthenaError: this.functions.get('classify-athena-error'),
         publishImportEvent: this.functions.get('publish-import-event'),
         s3ImportToAurora: this.functions.get('s3-import-to-aurora'),
+        recordImportFailure: this.functions.get('record-import-failure'),
       },
       athena: {
         workGroupRef: this.athena.workGroup.ref,
@@ -179,7 +180,7 @@ export class AuroraImportsStack extends Stack {
     });
     this.functions.get('publish-import-event').addToRolePolicy(putEvents);
     this.functions.get('classify-athena-error').addToRolePolicy(putEvents);
-    for (const name of ['prepare-import', 's3-import-to-aurora', 'catch-up'] as const) {
+    for (const name of ['prepare-import', 's3-import-to-aurora', 'record-import-failure', 'catch-up'] as const) {
       const fn = this.functions.get(name);
       this.database.secret.grantRead(fn);
       this.database.secretKey?.grantDecrypt(fn);

@@ -15,6 +15,7 @@ export const FUNCTION_NAMES = [
   'classify-athena-error',
   'publish-import-event',
   's3-import-to-aurora',
+  'record-import-failure',
   'catch-up',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
@@ -58,6 +59,12 @@ const SPECS: Record<FunctionName, FunctionSpec> = {
     // The task allows 900 s; the function stops itself earlier (time budget) and reports a retryable error.
     timeout: Duration.seconds(890),
     memorySize: 1024,
+    database: true,
+  },
+  'record-import-failure': {
+    description: 'Writes the ledger row of an import that failed at Athena (the import Lambda never ran)',
+    timeout: Duration.seconds(30),
+    memorySize: 256,
     database: true,
   },
   'catch-up': {
@@ -121,7 +128,7 @@ export function bundlingOptions(catalogFile: string): nodejs.BundlingOptions {
 export const POWERTOOLS_SERVICE_NAME = 'aurora-imports';
 export const METRICS_NAMESPACE = 'AuroraImports';
 
-/** The six functions as NodejsFunction (esbuild, Node.js 22, arm64), each with its own log group. */
+/** The functions as NodejsFunction (esbuild, Node.js 22, arm64), each with its own log group. */
 export class ImportFunctions extends Construct {
   private readonly functions = new Map<FunctionName, nodejs.NodejsFunction>();
 

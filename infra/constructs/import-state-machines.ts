@@ -23,6 +23,7 @@ export interface ImportStateMachinesProps {
     readonly classifyAthenaError: lambda.IFunction;
     readonly publishImportEvent: lambda.IFunction;
     readonly s3ImportToAurora: lambda.IFunction;
+    readonly recordImportFailure: lambda.IFunction;
   };
   readonly athena: {
     /** A token resolving to the workgroup name (so the machine depends on the workgroup). */
@@ -69,6 +70,7 @@ export class ImportStateMachines extends Construct {
       PublishImportEventFunctionArn: fns.publishImportEvent.functionArn,
       ClassifyAthenaErrorFunctionArn: fns.classifyAthenaError.functionArn,
       S3ImportToAuroraFunctionArn: fns.s3ImportToAurora.functionArn,
+      RecordImportFailureFunctionArn: fns.recordImportFailure.functionArn,
       AthenaWorkGroup: props.athena.workGroupRef,
       AthenaOutputLocation: props.athena.outputLocation,
     };
@@ -211,7 +213,13 @@ function importStatements(stack: Stack, props: ImportStateMachinesProps): iam.Po
   const dataBucketArn = `arn:${stack.partition}:s3:::${props.dataBucketName}`;
   const resultsBucket = props.athena.resultsBucket;
   return [
-    invokeStatement([fns.prepareImport, fns.classifyAthenaError, fns.publishImportEvent, fns.s3ImportToAurora]),
+    invokeStatement([
+      fns.prepareImport,
+      fns.classifyAthenaError,
+      fns.publishImportEvent,
+      fns.s3ImportToAurora,
+      fns.recordImportFailure,
+    ]),
     new iam.PolicyStatement({
       sid: 'QueryAthena',
       actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:StopQueryExecution'],

@@ -5,6 +5,7 @@ export const FUNCTION_NAMES = {
   classifyAthenaError: 'aurora-imports-classify-athena-error',
   publishImportEvent: 'aurora-imports-publish-import-event',
   s3ImportToAurora: 'aurora-imports-s3-import-to-aurora',
+  recordImportFailure: 'aurora-imports-record-import-failure',
 } as const;
 
 export const LOCAL_ACCOUNT = '000000000000';

@@ -6,6 +6,7 @@ import { createClassifyAthenaErrorFunction } from '../../functions/classify-athe
 import { createPlanImportsFunction } from '../../functions/plan-imports/plan-imports-function.ts';
 import { createPrepareImportFunction } from '../../functions/prepare-import/prepare-import-function.ts';
 import { createPublishImportEventFunction } from '../../functions/publish-import-event/publish-import-event-function.ts';
+import { createRecordImportFailureFunction } from '../../functions/record-import-failure/record-import-failure-function.ts';
 import { createS3ImportToAuroraFunction } from '../../functions/s3-import-to-aurora/s3-import-to-aurora-function.ts';
 import type { AuroraDatabase } from '../../functions/shared/aurora/aurora-database.ts';
 import type { Catalog } from '../../functions/shared/catalog/catalog-types.ts';
@@ -145,6 +146,10 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
     region: LOCAL_REGION,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  engine.registerLambda(
+    localFunctionArn(FUNCTION_NAMES.recordImportFailure),
+    asLambda(createRecordImportFailureFunction(deps)),
+  );
   engine.registerLambda(localFunctionArn(FUNCTION_NAMES.planImports), asLambda(createPlanImportsFunction(deps)));
   engine.registerLambda(localFunctionArn(FUNCTION_NAMES.prepareImport), asLambda(createPrepareImportFunction(deps)));
   engine.registerLambda(
@@ -169,6 +174,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
       ClassifyAthenaErrorFunctionArn: localFunctionArn(FUNCTION_NAMES.classifyAthenaError),
       PublishImportEventFunctionArn: localFunctionArn(FUNCTION_NAMES.publishImportEvent),
       S3ImportToAuroraFunctionArn: localFunctionArn(FUNCTION_NAMES.s3ImportToAurora),
+      RecordImportFailureFunctionArn: localFunctionArn(FUNCTION_NAMES.recordImportFailure),
       AthenaWorkGroup: options.athenaWorkGroup ?? LOCAL_ATHENA_WORKGROUP,
       AthenaOutputLocation: outputLocation,
     },

@@ -207,7 +207,7 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
       }
     });
 
-    it('the import machine invokes exactly its four functions and queries Athena in its workgroup', () => {
+    it('the import machine invokes exactly its five functions and queries Athena in its workgroup', () => {
       const statements = statementsOf('StateMachinesImportRole');
       const invoke = bySid(statements, 'InvokeOwnFunctions');
       expect(invoke.Action).toBe('lambda:InvokeFunction');
@@ -216,6 +216,7 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
         expect.stringMatching(/^FunctionsClassifyAthenaError/),
         expect.stringMatching(/^FunctionsPrepareImport/),
         expect.stringMatching(/^FunctionsPublishImportEvent/),
+        expect.stringMatching(/^FunctionsRecordImportFailure/),
         expect.stringMatching(/^FunctionsS3ImportToAurora/),
       ]);
       const athena = bySid(statements, 'QueryAthena');
@@ -307,13 +308,14 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
       expect(readers.sort()).toEqual([
         expect.stringMatching(/^FunctionsCatchUp/),
         expect.stringMatching(/^FunctionsPrepareImport/),
+        expect.stringMatching(/^FunctionsRecordImportFailure/),
         expect.stringMatching(/^FunctionsS3ImportToAurora/),
       ]);
     });
   });
 
   describe('functions', () => {
-    it('six Node.js 22 arm64 functions with Powertools settings, traced, each with its log group', () => {
+    it('seven Node.js 22 arm64 functions with Powertools settings, traced, each with its log group', () => {
       const functions = template.findResources('AWS::Lambda::Function', {
         Properties: { Runtime: 'nodejs22.x' },
       });
@@ -345,6 +347,7 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
       expect(inVpc.sort()).toEqual([
         expect.stringMatching(/^FunctionsCatchUp/),
         expect.stringMatching(/^FunctionsPrepareImport/),
+        expect.stringMatching(/^FunctionsRecordImportFailure/),
         expect.stringMatching(/^FunctionsS3ImportToAurora/),
       ]);
       for (const [id, fn] of functions) {
@@ -542,7 +545,7 @@ describe('AuroraImportsStack (cdk.json context: existing cluster)', { timeout: S
         expect(alarm).toMatchObject({ Statistic: 'Maximum', ComparisonOperator: 'GreaterThanThreshold' });
       }
       expect(durations.map((alarm) => alarm.Threshold).sort((a, b) => Number(a) - Number(b))).toEqual([
-        24_000, 24_000, 24_000, 24_000, 96_000, 712_000,
+        24_000, 24_000, 24_000, 24_000, 24_000, 96_000, 712_000,
       ]);
     });
 
@@ -676,7 +679,7 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
         Environment: { Variables: { DB_HOST_OVERRIDE: 'proxy.proxy-abc.eu-west-1.rds.amazonaws.com' } },
       },
     });
-    expect(Object.keys(withProxy)).toHaveLength(3);
+    expect(Object.keys(withProxy)).toHaveLength(4);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({ SOURCE_DATA_PREFIX: 'warehouse/aggregations/', CATCH_UP_WINDOW_HOURS: '48' }),
@@ -711,7 +714,7 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
     const dbFunctions = template.findResources('AWS::Lambda::Function', {
       Properties: { VpcConfig: Match.anyValue() },
     });
-    expect(Object.keys(dbFunctions)).toHaveLength(3);
+    expect(Object.keys(dbFunctions)).toHaveLength(4);
     for (const fn of Object.values(dbFunctions)) {
       expect(JSON.stringify(fn.Properties.VpcConfig)).toContain('DevClusterVpcfunctionsSubnet');
       expect(fn.Properties.Environment).toMatchObject({

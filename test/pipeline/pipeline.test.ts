@@ -123,6 +123,17 @@ describe('the pipeline on the local runtime and real PostgreSQL', () => {
     const completed = events.find((e) => e.detailType === 'Orchestration Completed');
     expect(completed?.detail.failed).toEqual(['show_plays_hourly']);
     expect(runtime.metrics.total('ImportFailed', { table: 'show_plays_hourly' })).toBe(1);
+    // The import Lambda never ran, yet the ledger has the failed attempt: status shows it failed, not missing.
+    const ledger = await ledgerRows(hour);
+    expect(ledger.filter((row) => row.table_name === 'show_plays_hourly').map((row) => row.status)).toEqual(['failed']);
+    const failedRow = await fixture.database.db
+      .selectFrom('import_ledger')
+      .select(['error_name', 'error_message', 'execution_arn'])
+      .where('table_name', '=', 'show_plays_hourly')
+      .where('hour', '=', parseHour(hour).start)
+      .executeTakeFirstOrThrow();
+    expect(failedRow).toMatchObject({ error_name: 'Athena.AmazonAthenaException', error_message: cause });
+    expect(failedRow.execution_arn).toContain(':execution:importFromS3ToAurora:show_plays_hourly-');
   });
 
   it('never runs two heavy imports at once, while light ones run alongside', async () => {
