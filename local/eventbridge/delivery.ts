@@ -1,4 +1,4 @@
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { DeadLetterAttributes } from './dead-letter.ts';
 import { type TargetInputOptions, transformTargetInput } from './input-transformer.ts';
 import type { LocalQueue, QueueMessage } from './local-queue.ts';
@@ -73,7 +73,7 @@ export async function deliver(request: DeliveryRequest, deps: DeliveryDependenci
     else if (retriesMade >= policy.MaximumRetryAttempts) condition = 'MaximumRetryAttemptsExhausted';
     else {
       const delay = backoffDelay(attempt, deps.backoff, deps.random);
-      const ageAtRetry = deps.clock.now().getTime() + delay - ingestionTime.getTime();
+      const ageAtRetry = deps.clock.now() + delay - ingestionTime.getTime();
       if (ageAtRetry > policy.MaximumEventAgeInSeconds * 1000) condition = 'MaximumEventAgeExhausted';
       else {
         await deps.clock.sleep(delay);
@@ -92,7 +92,7 @@ export async function deliver(request: DeliveryRequest, deps: DeliveryDependenci
     const deadLetter = target.deadLetterQueue?.send(
       JSON.stringify(event),
       attributes as unknown as Record<string, string>,
-      deps.clock.now(),
+      new Date(deps.clock.now()),
     );
     return { status: 'failed', attempts: attempt, attributes, deadLetter };
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { entrySize } from '../../events/publish-batches.ts';
+import { type Clock, realClock } from '../clock.ts';
 import { type ArchivedEvent, appendJsonLine, readArchive } from './bus-state.ts';
-import { type Clock, systemClock } from './clock.ts';
 import type { CompiledPattern } from './compiled-pattern.ts';
 import type { DeadLetterRecord } from './dead-letter.ts';
 import { type DeliveryOutcome, deliver, type RegisteredTarget } from './delivery.ts';
@@ -133,7 +133,7 @@ export class LocalEventBridge {
   constructor(options: LocalEventBridgeOptions = {}) {
     this.account = options.account ?? '000000000000';
     this.region = options.region ?? 'us-east-1';
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? realClock;
     this.#options = options;
     this.#archive = options.stateDir ? readArchive(options.stateDir) : [];
   }
@@ -312,7 +312,7 @@ export class LocalEventBridge {
     });
     for (const archived of selected) {
       const event = { ...archived.event, 'replay-name': options.replayName };
-      this.#route(bus, event, this.#clock.now(), options.ruleNames);
+      this.#route(bus, event, new Date(this.#clock.now()), options.ruleNames);
     }
     return { replayedEvents: selected.length };
   }
@@ -340,7 +340,7 @@ export class LocalEventBridge {
     if (!this.#buses.has(bus)) {
       return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
     }
-    const now = this.#clock.now();
+    const now = new Date(this.#clock.now());
     const event: Record<string, unknown> = {
       version: '0',
       id: this.#options.newEventId?.() ?? randomUUID(),

@@ -7,8 +7,9 @@
  * - {@link testEventPattern} / {@link compileEventPattern} / {@link matchesPattern}: the pattern engine on its own.
  * - {@link readArchive} / {@link readDeadLetters}: what earlier runs left under `<stateDir>/bus/`.
  */
+
+export { type Clock, realClock, VirtualClock } from '../clock.ts';
 export { type ArchivedEvent, busStateDir, readArchive, readDeadLetters } from './bus-state.ts';
-export { type Clock, systemClock, VirtualClock } from './clock.ts';
 export type { DeadLetterAttributes, DeadLetterRecord } from './dead-letter.ts';
 export type { DeliveryOutcome, RegisteredTarget } from './delivery.ts';
 export {

@@ -119,7 +119,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions): Promise<
   const bus = new LocalEventBridge({
     account: LOCAL_ACCOUNT,
     region: LOCAL_REGION,
-    ...(clock ? { clock: { now: () => new Date(clock.now()), sleep: (ms: number) => clock.sleep(ms) } } : {}),
+    ...(clock ? { clock } : {}),
     ...(options.persistBus === false ? {} : { stateDir: options.stateDir }),
   });
   bus.createEventBus(IMPORT_EVENT_BUS_NAME);

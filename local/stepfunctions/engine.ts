@@ -11,7 +11,7 @@
  * ```
  */
 import { randomUUID } from 'node:crypto';
-import { type Clock, realClock } from './clock.ts';
+import { type Clock, realClock } from '../clock.ts';
 import {
   DoesNotExistError,
   ExecutionAbortedError,

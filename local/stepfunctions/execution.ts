@@ -2,7 +2,7 @@
  * One running execution: walks the states from StartAt, records history, and settles as SUCCEEDED, FAILED,
  * TIMED_OUT or ABORTED. `abort()` aborts the signal every piece of its work listens to.
  */
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import { buildContext } from './context-object.ts';
 import { DataLimitExceededError, ExecutionAbortedError, RuntimeError, StatesError, toStatesError } from './errors.ts';
 import { History, type HistoryEventType, type HistoryListener } from './history.ts';

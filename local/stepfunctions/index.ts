@@ -1,5 +1,5 @@
 /** Local Step Functions engine: public API. */
-export { type Clock, realClock, VirtualClock } from './clock.ts';
+export { type Clock, realClock, VirtualClock } from '../clock.ts';
 export {
   type CreateStateMachineInput,
   type ExecutionHandle,

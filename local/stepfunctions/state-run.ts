@@ -1,5 +1,5 @@
 /** What a state module gets to work with while one state runs, and what it gives back. */
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 import type { History } from './history.ts';
 import type { JsonObject, MachineDefinition, StateDefinition } from './types.ts';
 

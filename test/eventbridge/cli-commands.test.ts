@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import stepCompleted from '../../events/samples/emr-step-completed.json' with { type: 'json' };
 import { main } from '../../local/cli/main.ts';
-import { VirtualClock } from '../../local/eventbridge/clock.ts';
+import { VirtualClock } from '../../local/clock.ts';
 import { LocalEventBridge } from '../../local/eventbridge/event-bus.ts';
 import { LocalBusPublisher } from '../../local/eventbridge/local-bus-publisher.ts';
 import { captureIo } from '../support/capture-io.ts';
@@ -78,7 +78,7 @@ describe('aurora-imports events', () => {
     expect(empty).toMatchObject({ code: 0, stdout: '' });
     expect(empty.stderr).toContain('No events');
 
-    const clock = new VirtualClock('2026-11-27T11:00:00Z');
+    const clock = new VirtualClock({ start: new Date('2026-11-27T11:00:00Z') });
     const firstRun = new LocalEventBridge({ clock, stateDir });
     await firstRun.putEvents([
       {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../local/clock.ts';
 import { readArchive, readDeadLetters } from '../../local/eventbridge/bus-state.ts';
-import { VirtualClock } from '../../local/eventbridge/clock.ts';
 import { InvalidEventPatternError, ValidationError } from '../../local/eventbridge/errors.ts';
 import { LocalEventBridge } from '../../local/eventbridge/event-bus.ts';
 import { LocalQueue } from '../../local/eventbridge/local-queue.ts';
@@ -34,7 +34,7 @@ function failingTarget(failures: number, error: () => Error = () => new Error('b
 
 describe('LocalEventBridge PutEvents', () => {
   it('gives events id, time, account, region and routes them to matching enabled rules only', async () => {
-    const clock = new VirtualClock('2026-11-27T10:00:00.250Z');
+    const clock = new VirtualClock({ start: new Date('2026-11-27T10:00:00.250Z') });
     const bus = new LocalEventBridge({ clock, account: '123456789012', region: 'eu-west-1' });
     const queue = new LocalQueue('q');
     const disabled = new LocalQueue('disabled');
@@ -116,7 +116,7 @@ describe('LocalEventBridge PutEvents', () => {
 
 describe('LocalEventBridge delivery', () => {
   it('retries with exponential backoff, then succeeds (at least once: the target saw the event 3 times)', async () => {
-    const clock = new VirtualClock();
+    const clock = new VirtualClock({ start: new Date('2026-11-27T10:00:00Z') });
     const bus = new LocalEventBridge({ clock });
     const { calls, target } = failingTarget(2);
     bus.putRule({ name: 'r', eventPattern: { source: ['aurora-imports'] } });
@@ -129,7 +129,7 @@ describe('LocalEventBridge delivery', () => {
   });
 
   it('after MaximumRetryAttempts sends the original event to the DLQ with AWS attributes', async () => {
-    const clock = new VirtualClock();
+    const clock = new VirtualClock({ start: new Date('2026-11-27T10:00:00Z') });
     const stateDir = mkdtempSync(join(tmpdir(), 'bus-'));
     dirs.push(stateDir);
     const bus = new LocalEventBridge({ clock, stateDir, account: '111111111111' });
@@ -173,7 +173,7 @@ describe('LocalEventBridge delivery', () => {
   });
 
   it('stops retrying when the next attempt would exceed MaximumEventAgeInSeconds', async () => {
-    const clock = new VirtualClock();
+    const clock = new VirtualClock({ start: new Date('2026-11-27T10:00:00Z') });
     const bus = new LocalEventBridge({
       clock,
       backoff: { initialDelayMs: 20_000, multiplier: 2, maxDelayMs: 600_000 },
@@ -196,7 +196,7 @@ describe('LocalEventBridge delivery', () => {
   });
 
   it('sends non-retryable failures to the DLQ at once', async () => {
-    const bus = new LocalEventBridge({ clock: new VirtualClock() });
+    const bus = new LocalEventBridge({ clock: new VirtualClock({ start: new Date('2026-11-27T10:00:00Z') }) });
     const dlq = new LocalQueue('dlq');
     const { calls, target } = failingTarget(1, () => new NonRetryableTargetError('no such function'));
     bus.putRule({ name: 'r', eventPattern: { source: ['aurora-imports'] } });
@@ -214,7 +214,7 @@ describe('LocalEventBridge delivery', () => {
   });
 
   it('records failures without a DLQ instead of hiding them', async () => {
-    const bus = new LocalEventBridge({ clock: new VirtualClock() });
+    const bus = new LocalEventBridge({ clock: new VirtualClock({ start: new Date('2026-11-27T10:00:00Z') }) });
     const { target } = failingTarget(100);
     bus.putRule({ name: 'r', eventPattern: { source: ['aurora-imports'] } });
     bus.putTargets('r', [{ id: 't', arn: 'a', target, retryPolicy: { MaximumRetryAttempts: 0 } }]);
@@ -253,7 +253,7 @@ describe('LocalEventBridge delivery', () => {
 
 describe('LocalEventBridge archive and replay', () => {
   it('archives every event (persisted), and replays them with replay-name to the rules', async () => {
-    const clock = new VirtualClock('2026-11-27T10:00:00Z');
+    const clock = new VirtualClock({ start: new Date('2026-11-27T10:00:00Z') });
     const stateDir = mkdtempSync(join(tmpdir(), 'bus-'));
     dirs.push(stateDir);
     const first = new LocalEventBridge({ clock, stateDir });

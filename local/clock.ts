@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * Time as the engine sees it. Wait states, retry intervals and timeouts all go through a `Clock`, so tests can use
- * `VirtualClock`, where waiting takes no real time.
+ * Time as the local runtime sees it: the Step Functions engine (Wait states, retry intervals, timeouts) and the event
+ * bus (delivery retries, event age) both go through a `Clock`, so tests can use `VirtualClock`, where waiting takes no
+ * real time, and one clock serves a whole runtime.
  */
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -88,7 +89,11 @@ export class VirtualClock implements Clock {
     }
   }
 
+  /** Every sleep requested, in order: lets tests assert a backoff schedule. */
+  readonly sleeps: number[] = [];
+
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleeps.push(ms);
     const owner = this.tracked.getStore();
     if (!owner) return this.timer(ms, signal);
     // Tracked work that sleeps on the clock is waiting, not busy (count its first concurrent sleep only).
