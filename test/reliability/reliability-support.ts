@@ -106,9 +106,7 @@ export async function createReliabilityFixture(hours: readonly string[]): Promis
     catalog,
     dataDir,
     athena,
-    // A day behind real time: JSONata's $now() reads the real clock while Execution.StartTime reads this one, and one
-    // runtime serves every trial here, so retry waits would otherwise put virtual time ahead (negative durationMs).
-    clock: new VirtualClock({ start: Date.now() - 86_400_000 }),
+    clock: new VirtualClock({ start: Date.now() }),
     persistBus: false,
   });
   const duck = await DuckDBInstance.create(':memory:');
