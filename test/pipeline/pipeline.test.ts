@@ -136,6 +136,26 @@ describe('the pipeline on the local runtime and real PostgreSQL', () => {
     expect(failedRow.execution_arn).toContain(':execution:importFromS3ToAurora:show_plays_hourly-');
   });
 
+  it('an Aurora-stage failure (an empty result in replace mode) fails that table with its error, attempts and ledger row', async () => {
+    const hour = '2026-11-27T16'; // no sample data: Athena answers with the header only
+    const runtime = await fixture.runtime();
+    const result = await runtime.runHour({ hour, tables: ['search_terms_hourly'] });
+    expect(result.status).toBe('FAILED');
+    const failed = publishedEvents(runtime).filter((e) => e.detailType === 'Import Failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.detail).toMatchObject({
+      table: 'search_terms_hourly',
+      hour,
+      stage: 'aurora',
+      error: 'EmptyResultError',
+      attempts: 1,
+    });
+    expect(String(failed[0]!.detail.cause)).toContain('replace-partition refuses to empty an hour');
+    expect((await ledgerRows(hour)).map((row) => [row.table_name, row.status])).toEqual([
+      ['search_terms_hourly', 'failed'],
+    ]);
+  });
+
   it('never runs two heavy imports at once, while light ones run alongside', async () => {
     const hour = HOURS[3]!;
     const runtime = await fixture.runtime({ lightMaxConcurrency: 4 });
