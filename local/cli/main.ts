@@ -58,8 +58,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`aurora-imports ${name}: ${error.message}\n`);
+    // node:util parseArgs reports unknown or malformed options with ERR_PARSE_ARGS_* codes: a usage error too.
+    const parseArgsError = String((error as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS_');
+    if (error instanceof UsageError || parseArgsError) {
+      io.stderr.write(`aurora-imports ${name}: ${(error as Error).message} (see aurora-imports ${name} --help)\n`);
       return 2;
     }
     const err = error as Error;
