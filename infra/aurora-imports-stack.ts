@@ -213,6 +213,9 @@ export class AuroraImportsStack extends Stack {
     if (config.catchUpMaxHoursPerRun !== undefined) {
       fn.addEnvironment('CATCH_UP_MAX_HOURS_PER_RUN', String(config.catchUpMaxHoursPerRun));
     }
+    if (config.catchUpMaxAttempts !== undefined) {
+      fn.addEnvironment('CATCH_UP_MAX_ATTEMPTS', String(config.catchUpMaxAttempts));
+    }
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ListSourceData',

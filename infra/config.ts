@@ -58,6 +58,8 @@ export interface DeploymentConfig {
   readonly catchUpWindowHours?: number;
   /** CATCH_UP_MAX_HOURS_PER_RUN: orchestrations one sweep starts at most. */
   readonly catchUpMaxHoursPerRun?: number;
+  /** CATCH_UP_MAX_ATTEMPTS: failed attempts after which the sweep leaves a table-hour to a human. */
+  readonly catchUpMaxAttempts?: number;
   /** ATHENA_RETRY_DEFAULT_MAX_ATTEMPTS: Athena attempts per cause class unless overridden. */
   readonly athenaRetryDefaultMaxAttempts?: number;
   /** ATHENA_RETRY_MAX_ATTEMPTS: attempts per cause class, e.g. `{ "throttling": 8 }`. */
@@ -111,6 +113,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     lightSlots: context.optionalInteger('lightSlots'),
     catchUpWindowHours: context.optionalInteger('catchUpWindowHours'),
     catchUpMaxHoursPerRun: context.optionalInteger('catchUpMaxHoursPerRun'),
+    catchUpMaxAttempts: context.optionalInteger('catchUpMaxAttempts'),
     athenaRetryDefaultMaxAttempts: context.optionalInteger('athenaRetryDefaultMaxAttempts'),
     athenaRetryMaxAttempts: context.optionalAttemptsByClass('athenaRetryMaxAttempts'),
   };

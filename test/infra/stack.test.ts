@@ -644,6 +644,7 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
         heavySlots: 2,
         dataPrefix: 'warehouse/aggregations/',
         catchUpWindowHours: 48,
+        catchUpMaxAttempts: 5,
         athenaRetryMaxAttempts: '{"throttling": 8}',
         lightMaxConcurrency: 7,
         lakeFormation: true,
@@ -682,7 +683,11 @@ describe('AuroraImportsStack options', { timeout: SYNTH_TIMEOUT_MS }, () => {
     expect(Object.keys(withProxy)).toHaveLength(4);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
-        Variables: Match.objectLike({ SOURCE_DATA_PREFIX: 'warehouse/aggregations/', CATCH_UP_WINDOW_HOURS: '48' }),
+        Variables: Match.objectLike({
+          SOURCE_DATA_PREFIX: 'warehouse/aggregations/',
+          CATCH_UP_WINDOW_HOURS: '48',
+          CATCH_UP_MAX_ATTEMPTS: '5',
+        }),
       },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
