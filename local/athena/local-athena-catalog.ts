@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { checkedIdentifier, quoteIdentifier } from '../../functions/shared/catalog/athena-query.ts';
 import type { Catalog, SourceSpec, TableSpec } from '../../functions/shared/catalog/catalog-types.ts';
-import { IDENTIFIER_PATTERN } from '../../functions/shared/catalog/catalog-types.ts';
 import type { LocalLakeLayout } from './local-lake.ts';
 import { dataFileFormats, sourceColumnType, sourceTableDirectory } from './local-lake.ts';
 
@@ -47,7 +47,7 @@ export class LocalAthenaCatalog {
   async forget(connection: DuckDBConnection, source: { database: string; table: string }): Promise<void> {
     const key = `${source.database}.${source.table}`;
     if (!this.#registered.delete(key)) return;
-    await connection.run(`DROP VIEW IF EXISTS ${quote(source.database)}.${quote(source.table)}`);
+    await connection.run(`DROP VIEW IF EXISTS ${quoteIdentifier(source.database)}.${quoteIdentifier(source.table)}`);
   }
 
   /** The registered source whose folder a path lies in (to name the table in "no files" errors). */
@@ -57,7 +57,9 @@ export class LocalAthenaCatalog {
 
   async #refreshNow(connection: DuckDBConnection): Promise<void> {
     for (const database of this.databases) {
-      await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quote(checked(database, 'source.database'))}`);
+      await connection.run(
+        `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(checkedIdentifier(database, 'source.database'))}`,
+      );
     }
     for (const [key, table] of this.#sources) {
       if (this.#registered.has(key)) continue;
@@ -73,7 +75,7 @@ export class LocalAthenaCatalog {
 function viewSql(table: TableSpec, directory: string, formats: { parquet: boolean; csv: boolean }): string {
   const what = `table '${table.name}'`;
   const partitions = Object.keys(table.source.partitions ?? {}).map((column) =>
-    checked(column, `${what} source.partitions key`),
+    checkedIdentifier(column, `${what} source.partitions key`),
   );
   // Hive partition values stay strings, as in a Glue table with `string` partition keys; without partitions the
   // `hour=...` folder must not be read as a column (it would clash with the real `hour` column).
@@ -87,28 +89,18 @@ function viewSql(table: TableSpec, directory: string, formats: { parquet: boolea
   if (formats.csv) {
     const types = table.columns
       .filter((column) => !partitions.includes(column.name))
-      .map((column) => `'${checked(column.name, `${what} column`)}': '${sourceColumnType(column)}'`);
+      .map((column) => `'${checkedIdentifier(column.name, `${what} column`)}': '${sourceColumnType(column)}'`);
     scans.push(
       `SELECT * FROM read_csv(${literal(`${directory}/**/*.csv`)}, header = true, allow_quoted_nulls = false, ${hive}, union_by_name = true, types = {${types.join(', ')}})`,
     );
   }
-  const database = checked(table.source.database, `${what} source.database`);
-  const name = checked(table.source.table, `${what} source.table`);
-  return `CREATE OR REPLACE VIEW ${quote(database)}.${quote(name)} AS ${scans.join(' UNION ALL BY NAME ')}`;
+  const database = checkedIdentifier(table.source.database, `${what} source.database`);
+  const name = checkedIdentifier(table.source.table, `${what} source.table`);
+  return `CREATE OR REPLACE VIEW ${quoteIdentifier(database)}.${quoteIdentifier(name)} AS ${scans.join(' UNION ALL BY NAME ')}`;
 }
 
 function sourceKey(source: SourceSpec): string {
   return `${source.database}.${source.table}`;
-}
-
-function checked(name: string, what: string): string {
-  if (!IDENTIFIER_PATTERN.test(name))
-    throw new Error(`${what} '${name}' is not an identifier matching ${IDENTIFIER_PATTERN}`);
-  return name;
-}
-
-function quote(identifier: string): string {
-  return `"${identifier}"`;
 }
 
 function literal(text: string): string {

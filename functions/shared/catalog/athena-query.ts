@@ -34,9 +34,9 @@ export function buildAthenaQuery(table: TableSpec, hour: Hour): AthenaQuery {
   const database = checkedIdentifier(table.source.database, `${what} source.database`);
   const sourceTable = checkedIdentifier(table.source.table, `${what} source.table`);
   if (table.columns.length === 0) throw new UnsafeQueryInputError(`${what} has no columns to select`);
-  const columns = table.columns.map((column) => quote(checkedIdentifier(column.name, `${what} column`)));
+  const columns = table.columns.map((column) => quoteIdentifier(checkedIdentifier(column.name, `${what} column`)));
   const conditions = partitionConditions(table, hour);
-  const queryString = `SELECT ${columns.join(', ')} FROM ${quote(database)}.${quote(sourceTable)} WHERE ${conditions.join(' AND ')}`;
+  const queryString = `SELECT ${columns.join(', ')} FROM ${quoteIdentifier(database)}.${quoteIdentifier(sourceTable)} WHERE ${conditions.join(' AND ')}`;
   return { queryString, database };
 }
 
@@ -45,13 +45,13 @@ function partitionConditions(table: TableSpec, hour: Hour): string[] {
   const partitions = table.source.partitions;
   if (partitions === undefined) {
     const column = checkedIdentifier(table.partitionColumn, `${what} partitionColumn`);
-    return [`${quote(column)} = TIMESTAMP '${hourTimestampText(hour)}'`];
+    return [`${quoteIdentifier(column)} = TIMESTAMP '${hourTimestampText(hour)}'`];
   }
   const entries = Object.entries(partitions);
   if (entries.length === 0) throw new UnsafeQueryInputError(`${what} source.partitions is empty`);
   return entries.map(([column, pattern]) => {
     const name = checkedIdentifier(column, `${what} source.partitions key`);
-    return `${quote(name)} = '${formatHourWithPattern(hour, pattern, `${what} source.partitions.${name}`)}'`;
+    return `${quoteIdentifier(name)} = '${formatHourWithPattern(hour, pattern, `${what} source.partitions.${name}`)}'`;
   });
 }
 
@@ -106,12 +106,14 @@ const SAFE_SEPARATOR = /^[-/_:. 0-9]$/;
 const SAFE_LITERAL = /^[-/_:. 0-9T]+$/;
 const SAFE_LITERAL_TEXT = "- / _ : . space, digits and 'T'";
 
-function checkedIdentifier(name: string, what: string): string {
+/** `name` when it matches IDENTIFIER_PATTERN (safe to quote into SQL), else `UnsafeQueryInputError` naming `what`. */
+export function checkedIdentifier(name: string, what: string): string {
   if (!IDENTIFIER_PATTERN.test(name))
     throw new UnsafeQueryInputError(`${what} '${name}' is not an identifier matching ${IDENTIFIER_PATTERN}`);
   return name;
 }
 
-function quote(identifier: string): string {
+/** A double-quoted SQL identifier; only for names `checkedIdentifier` passed (they hold no quote). */
+export function quoteIdentifier(identifier: string): string {
   return `"${identifier}"`;
 }
