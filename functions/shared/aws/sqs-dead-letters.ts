@@ -10,8 +10,8 @@ import {
 import {
   DEFAULT_MAX_REQUEST_SIZE_BYTES,
   entrySize,
-  MAX_ENTRIES_PER_REQUEST,
   type PutEventsEntry,
+  planBatches,
 } from '../../../events/publish-batches.ts';
 
 /**
@@ -121,21 +121,10 @@ export function putEventsEntryOf(event: Record<string, unknown>, eventBusName: s
 
 /** Splits entries into PutEvents requests: at most 10 entries and `maxBytes` each (an oversize entry goes alone). */
 export function putEventsBatches<T extends { entry: PutEventsEntry }>(items: readonly T[], maxBytes: number): T[][] {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let size = 0;
-  for (const item of items) {
-    const itemSize = entrySize(item.entry);
-    if (current.length > 0 && (current.length === MAX_ENTRIES_PER_REQUEST || size + itemSize > maxBytes)) {
-      batches.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(item);
-    size += itemSize;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
+  return planBatches(
+    items.map((item) => entrySize(item.entry)),
+    maxBytes,
+  ).map((indexes) => indexes.map((index) => items[index]!));
 }
 
 /** What a redrive did, message by message. */
