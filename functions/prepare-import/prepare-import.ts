@@ -1,3 +1,4 @@
+import type { LedgerSuccess } from '../shared/aurora/ledger.ts';
 import { type AthenaQuery, buildAthenaQuery } from '../shared/catalog/athena-query.ts';
 import type { Catalog } from '../shared/catalog/catalog-types.ts';
 import { UnknownTableError } from '../shared/errors.ts';
@@ -10,14 +11,6 @@ export interface PrepareImportRequest {
   /** Source id of the data (EMR step id), or null for a manual run. */
   readonly source: string | null;
   readonly force: boolean;
-}
-
-/** A succeeded import found in the ledger. */
-export interface LedgerSuccess {
-  readonly source: string | null;
-  readonly finishedAt: Date;
-  readonly rowsInserted: number;
-  readonly rowsUpdated: number;
 }
 
 /** The part of the ledger this step reads: narrow, so the step runs against PostgreSQL, PGlite or a test double. */

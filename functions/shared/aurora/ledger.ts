@@ -26,27 +26,52 @@ export async function lockTableHour(db: Kysely<LedgerSchema>, table: string, hou
   await sql`select pg_advisory_xact_lock(hashtext(${table}), hashtext(${hour.text}))`.execute(db);
 }
 
+/** A succeeded import as the ledger has it. */
+export interface LedgerSuccess {
+  readonly source: string | null;
+  readonly finishedAt: Date;
+  readonly rowsInserted: number;
+  readonly rowsUpdated: number;
+}
+
 /**
- * True when a succeeded import of (table, hour, source) is in the ledger. Without a source (a manual run or a
- * backfill), a succeeded import from any source counts, as in PrepareImport's check: only new source data (a new EMR
- * step) or `force` imports an imported hour again.
+ * The latest succeeded import of (table, hour, source). Without a source (a manual run or a backfill), a succeeded
+ * import from any source counts: only new source data (a new EMR step) or `force` imports an imported hour again.
+ * PrepareImport's early check and the import core's check under the lock both ask this.
  */
+export async function latestSuccess(
+  db: Kysely<LedgerSchema>,
+  table: string,
+  hour: Hour,
+  source: string | undefined,
+): Promise<LedgerSuccess | undefined> {
+  const row = await db
+    .selectFrom(LEDGER_TABLE)
+    .select(['source', 'finished_at', 'rows_inserted', 'rows_updated'])
+    .where('table_name', '=', table)
+    .where('hour', '=', hour.start)
+    .where('status', '=', 'succeeded')
+    .$if(source !== undefined, (query) => query.where('source', '=', source!))
+    .orderBy('finished_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    source: row.source,
+    finishedAt: new Date(row.finished_at),
+    rowsInserted: Number(row.rows_inserted),
+    rowsUpdated: Number(row.rows_updated),
+  };
+}
+
+/** True when `latestSuccess` finds one. */
 export async function hasSucceeded(
   db: Kysely<LedgerSchema>,
   table: string,
   hour: Hour,
   source: string | undefined,
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom(LEDGER_TABLE)
-    .select('id')
-    .where('table_name', '=', table)
-    .where('hour', '=', hour.start)
-    .where('status', '=', 'succeeded')
-    .$if(source !== undefined, (query) => query.where('source', '=', source!))
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await latestSuccess(db, table, hour, source)) !== undefined;
 }
 
 /** Appends a ledger row; `attempt` is one more than the rows already there for (table, hour). */
